@@ -1,0 +1,548 @@
+/**
+ * Tensor: a dense row-major array of float32 or float64 values with a shape,
+ * living on one backend. Storage is a typed array owned by the garbage
+ * collector (no dispose). Ops run through the backend's kernels; shape
+ * logic (broadcasting, views, concatenation) lives here.
+ */
+import { backend as backendByName, getBackend } from '../backend';
+import type { Backend, BackendName, BinaryOp, DType, FloatArray, ReduceOp, UnaryOp } from '../backend/backend';
+import { DTypeError, ShapeError } from '../errors';
+import { defaultGenerator, type Generator } from '../random';
+import {
+  broadcastShapes, broadcastStrides, checkShape, contiguousStrides, inferShape, normalizeAxis,
+  sameShape, shapeString, sizeOf, type Shape,
+} from './shape';
+
+export type NestedArray = number | NestedArray[];
+
+export interface TensorOptions {
+  dtype?: DType;
+  backend?: BackendName | Backend;
+}
+
+export interface RandomOptions extends TensorOptions {
+  generator?: Generator;
+}
+
+let defaultDType: DType = 'float32';
+
+/** The dtype of tensors created without one (float32 unless changed). */
+export function getDefaultDType(): DType {
+  return defaultDType;
+}
+
+export function setDefaultDType(dtype: DType): void {
+  defaultDType = checkDType(dtype);
+}
+
+function checkDType(dtype: unknown): DType {
+  if (dtype !== 'float32' && dtype !== 'float64') {
+    throw new DTypeError(`Expected dtype 'float32' or 'float64' but received ${String(dtype)}`);
+  }
+  return dtype;
+}
+
+/** A new zero-filled typed array of the dtype. */
+export function allocate(dtype: DType, length: number): FloatArray {
+  return dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
+}
+
+export function dtypeOf(data: FloatArray): DType {
+  return data instanceof Float64Array ? 'float64' : 'float32';
+}
+
+function resolveBackend(b: BackendName | Backend | undefined): Backend {
+  if (b === undefined) return getBackend();
+  return typeof b === 'string' ? backendByName(b) : b;
+}
+
+function resolveDType(dtype: DType | undefined): DType {
+  return dtype === undefined ? defaultDType : checkDType(dtype);
+}
+
+function nestedShape(values: NestedArray): number[] {
+  const shape: number[] = [];
+  let v: NestedArray = values;
+  while (Array.isArray(v)) {
+    shape.push(v.length);
+    v = v[0] as NestedArray;
+    if (v === undefined) break;
+  }
+  return shape;
+}
+
+function flattenInto(values: NestedArray, shape: Shape, depth: number, out: number[]): void {
+  if (depth === shape.length) {
+    if (typeof values !== 'number') {
+      throw new ShapeError(`Expected a number at depth ${depth} of a ragged nested array`);
+    }
+    out.push(values);
+    return;
+  }
+  if (!Array.isArray(values) || values.length !== shape[depth]) {
+    throw new ShapeError(`Nested array is ragged: expected length ${shape[depth]} at depth ${depth}`);
+  }
+  for (const v of values) flattenInto(v, shape, depth + 1, out);
+}
+
+export class Tensor {
+  readonly data: FloatArray;
+  readonly shape: readonly number[];
+  readonly backend: Backend;
+
+  /** Wraps a typed array (not copied) with a shape; prefer the factory functions. */
+  constructor(data: FloatArray, shape: Shape, backend?: Backend) {
+    if (!(data instanceof Float32Array) && !(data instanceof Float64Array)) {
+      throw new DTypeError('Tensor data must be a Float32Array or a Float64Array');
+    }
+    this.shape = Object.freeze(checkShape(shape));
+    if (sizeOf(this.shape) !== data.length) {
+      throw new ShapeError(`Shape ${shapeString(shape)} needs ${sizeOf(shape)} elements but the data has ${data.length}`);
+    }
+    this.data = data;
+    this.backend = backend ?? getBackend();
+  }
+
+  get dtype(): DType { return dtypeOf(this.data); }
+  get size(): number { return this.data.length; }
+  get ndim(): number { return this.shape.length; }
+  get strides(): number[] { return contiguousStrides(this.shape); }
+
+  // ---- creation -------------------------------------------------------------
+
+  /** From nested arrays, a flat array with a shape, a typed array or a number. */
+  static from(values: NestedArray | ArrayLike<number>, options: TensorOptions & { shape?: Shape } = {}): Tensor {
+    const dtype = resolveDType(options.dtype ?? (values instanceof Float64Array ? 'float64' : undefined));
+    let flat: ArrayLike<number>;
+    let shape: number[];
+    if (typeof values === 'number') {
+      flat = [values];
+      shape = [];
+    } else if (Array.isArray(values) && (values.length === 0 || Array.isArray(values[0]) || options.shape === undefined)) {
+      shape = nestedShape(values as NestedArray);
+      const out: number[] = [];
+      flattenInto(values as NestedArray, shape, 0, out);
+      flat = out;
+    } else {
+      flat = values as ArrayLike<number>;
+      shape = [flat.length];
+    }
+    if (options.shape !== undefined) shape = inferShape(options.shape, flat.length);
+    const data = allocate(dtype, flat.length);
+    data.set(flat);
+    return new Tensor(data, shape, resolveBackend(options.backend));
+  }
+
+  static full(shape: Shape, value: number, options: TensorOptions = {}): Tensor {
+    const s = checkShape(shape);
+    const data = allocate(resolveDType(options.dtype), sizeOf(s));
+    if (value !== 0) data.fill(value);
+    return new Tensor(data, s, resolveBackend(options.backend));
+  }
+
+  static zeros(shape: Shape, options: TensorOptions = {}): Tensor {
+    return Tensor.full(shape, 0, options);
+  }
+
+  static ones(shape: Shape, options: TensorOptions = {}): Tensor {
+    return Tensor.full(shape, 1, options);
+  }
+
+  static eye(n: number, options: TensorOptions = {}): Tensor {
+    const t = Tensor.zeros([n, n], options);
+    for (let i = 0; i < n; i++) t.data[i * n + i] = 1;
+    return t;
+  }
+
+  /** Values start, start+step, ... below stop (like numpy.arange). */
+  static arange(start: number, stop?: number, step = 1, options: TensorOptions = {}): Tensor {
+    if (stop === undefined) [start, stop] = [0, start];
+    if (step === 0 || !Number.isFinite(step)) throw new RangeError(`Expected a finite non-zero step but received ${step}`);
+    const n = Math.max(0, Math.ceil((stop - start) / step));
+    const t = Tensor.zeros([n], options);
+    for (let i = 0; i < n; i++) t.data[i] = start + i * step;
+    return t;
+  }
+
+  /** Uniform in [low, high) from the seeded generator. */
+  static rand(shape: Shape, options: RandomOptions & { low?: number; high?: number } = {}): Tensor {
+    const t = Tensor.zeros(shape, options);
+    (options.generator ?? defaultGenerator).fillUniform(t.data, options.low ?? 0, options.high ?? 1);
+    return t;
+  }
+
+  /** Normal(mean, std) from the seeded generator. */
+  static randn(shape: Shape, options: RandomOptions & { mean?: number; std?: number } = {}): Tensor {
+    const t = Tensor.zeros(shape, options);
+    (options.generator ?? defaultGenerator).fillNormal(t.data, options.mean ?? 0, options.std ?? 1);
+    return t;
+  }
+
+  // ---- conversion -----------------------------------------------------------
+
+  /** The same values on another backend (host backends share the array). */
+  to(target: BackendName | Backend): Tensor {
+    const b = resolveBackend(target);
+    return b === this.backend ? this : new Tensor(this.data, this.shape, b);
+  }
+
+  astype(dtype: DType): Tensor {
+    if (checkDType(dtype) === this.dtype) return this;
+    const data = allocate(dtype, this.size);
+    data.set(this.data);
+    return new Tensor(data, this.shape, this.backend);
+  }
+
+  clone(): Tensor {
+    return new Tensor(this.data.slice(), this.shape, this.backend);
+  }
+
+  /** Nested JS arrays (a number for a 0-d tensor). */
+  toArray(): NestedArray {
+    const build = (depth: number, offset: number, stride: number): NestedArray => {
+      if (depth === this.ndim) return this.data[offset];
+      const inner = stride / this.shape[depth];
+      const out: NestedArray[] = [];
+      for (let i = 0; i < this.shape[depth]; i++) out.push(build(depth + 1, offset + i * inner, inner));
+      return out;
+    };
+    return build(0, 0, this.size);
+  }
+
+  /** A copy of the values as a flat typed array. */
+  toTypedArray(): FloatArray {
+    return this.data.slice();
+  }
+
+  /** The value of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1) throw new ShapeError(`item() needs a tensor with one element, not shape ${shapeString(this.shape)}`);
+    return this.data[0];
+  }
+
+  // ---- shape ----------------------------------------------------------------
+
+  /** Same data, new shape (one dimension may be -1). No copy. */
+  reshape(...shape: number[] | [Shape]): Tensor {
+    const target = Array.isArray(shape[0]) ? (shape[0] as Shape) : (shape as number[]);
+    return new Tensor(this.data, inferShape(target, this.size), this.backend);
+  }
+
+  flatten(): Tensor {
+    return this.reshape(this.size);
+  }
+
+  /** Reorders the axes (a copy). */
+  permute(...axes: number[]): Tensor {
+    if (axes.length !== this.ndim) {
+      throw new ShapeError(`permute needs ${this.ndim} axes for shape ${shapeString(this.shape)} but received ${axes.length}`);
+    }
+    const perm = axes.map((a) => normalizeAxis(a, this.ndim));
+    if (new Set(perm).size !== perm.length) throw new ShapeError(`permute axes repeat: [${axes.join(', ')}]`);
+    const own = this.strides;
+    const shape = perm.map((a) => this.shape[a]);
+    const out = allocate(this.dtype, this.size);
+    this.backend.copyStrided(shape, this.data, perm.map((a) => own[a]), out);
+    return new Tensor(out, shape, this.backend);
+  }
+
+  /** Swaps two axes (default: the last two), as a copy. */
+  transpose(axis0 = -2, axis1 = -1): Tensor {
+    if (this.ndim < 2) return this;
+    const axes = [...Array(this.ndim).keys()];
+    const a = normalizeAxis(axis0, this.ndim);
+    const b = normalizeAxis(axis1, this.ndim);
+    [axes[a], axes[b]] = [axes[b], axes[a]];
+    return this.permute(...axes);
+  }
+
+  /** The transpose of a matrix. */
+  get T(): Tensor {
+    return this.transpose();
+  }
+
+  /** Rows start..end-1 along the first axis: a view sharing the data. */
+  sliceRows(start: number, end: number = this.shape[0]): Tensor {
+    if (this.ndim === 0) throw new ShapeError('sliceRows needs at least one dimension');
+    const rows = this.shape[0];
+    if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > rows || start > end) {
+      throw new RangeError(`Row slice ${start}:${end} is out of range for ${rows} rows`);
+    }
+    const rowSize = rows === 0 ? 0 : this.size / rows;
+    return new Tensor(this.data.subarray(start * rowSize, end * rowSize), [end - start, ...this.shape.slice(1)], this.backend);
+  }
+
+  /** Indices start..end-1 along an axis (a view for axis 0, else a copy). */
+  slice(axis: number, start: number, end?: number): Tensor {
+    const ax = normalizeAxis(axis, this.ndim);
+    const len = this.shape[ax];
+    const stop = end ?? len;
+    if (!Number.isInteger(start) || !Number.isInteger(stop) || start < 0 || stop > len || start > stop) {
+      throw new RangeError(`Slice ${start}:${stop} is out of range for axis ${ax} of length ${len}`);
+    }
+    if (ax === 0) return this.sliceRows(start, stop);
+    const strides = this.strides;
+    const shape = [...this.shape];
+    shape[ax] = stop - start;
+    const out = allocate(this.dtype, sizeOf(shape));
+    if (out.length > 0) this.backend.copyStrided(shape, this.data.subarray(start * strides[ax]), strides, out);
+    return new Tensor(out, shape, this.backend);
+  }
+
+  /** Joins tensors along an axis (columns of matrices with axis 1). */
+  static concat(tensors: readonly Tensor[], axis = 0): Tensor {
+    if (tensors.length === 0) throw new RangeError('concat needs at least one tensor');
+    const first = tensors[0];
+    const ax = normalizeAxis(axis, first.ndim);
+    for (const t of tensors) {
+      sameBackend(first, t, 'concat');
+      if (t.dtype !== first.dtype) throw new DTypeError(`concat: mixed dtypes ${first.dtype} and ${t.dtype}`);
+      if (t.ndim !== first.ndim || t.shape.some((d, i) => i !== ax && d !== first.shape[i])) {
+        throw new ShapeError(`concat along axis ${ax}: shape ${shapeString(t.shape)} does not match ${shapeString(first.shape)}`);
+      }
+    }
+    const shape = [...first.shape];
+    shape[ax] = tensors.reduce((s, t) => s + t.shape[ax], 0);
+    const outer = sizeOf(first.shape.slice(0, ax));
+    const inner = sizeOf(first.shape.slice(ax + 1));
+    const outRow = shape[ax] * inner;
+    const out = allocate(first.dtype, sizeOf(shape));
+    let offset = 0;
+    for (const t of tensors) {
+      const chunk = t.shape[ax] * inner;
+      for (let o = 0; o < outer; o++) out.set(t.data.subarray(o * chunk, (o + 1) * chunk), o * outRow + offset);
+      offset += chunk;
+    }
+    return new Tensor(out, shape, first.backend);
+  }
+
+  /** A copy with the given (broadcast-compatible) shape. */
+  broadcastTo(shape: Shape): Tensor {
+    const target = checkShape(shape);
+    const out = allocate(this.dtype, sizeOf(target));
+    this.backend.copyStrided(target, this.data, broadcastStrides(this.shape, target), out);
+    return new Tensor(out, target, this.backend);
+  }
+
+  // ---- matrix product -------------------------------------------------------
+
+  /**
+   * Matrix product with NumPy's rules for 1-D operands and batch dimensions
+   * (equal, or one side a plain matrix). `transposeA/B` use the operand's
+   * last two axes transposed without copying it.
+   */
+  matmul(other: Tensor, options: { transposeA?: boolean; transposeB?: boolean } = {}): Tensor {
+    sameBackend(this, other, 'matmul');
+    const [a, b] = promote(this, other);
+    const ta = options.transposeA ?? false;
+    const tb = options.transposeB ?? false;
+    if (a.ndim === 0 || b.ndim === 0) throw new ShapeError('matmul needs tensors with at least one dimension');
+    const a2 = a.ndim === 1 ? a.reshape(1, a.size) : a;
+    const b2 = b.ndim === 1 ? b.reshape(b.size, 1) : b;
+    const [ar, ac] = a2.shape.slice(-2);
+    const [br, bc] = b2.shape.slice(-2);
+    const m = ta ? ac : ar;
+    const k = ta ? ar : ac;
+    const kb = tb ? bc : br;
+    const n = tb ? br : bc;
+    if (k !== kb) {
+      throw new ShapeError(`matmul: inner sizes differ: ${shapeString(this.shape)}${ta ? 'ᵀ' : ''} @ ${shapeString(other.shape)}${tb ? 'ᵀ' : ''}`);
+    }
+    const aBatch = a2.shape.slice(0, -2);
+    const bBatch = b2.shape.slice(0, -2);
+    if (aBatch.length > 0 && bBatch.length > 0 && !sameShape(aBatch, bBatch)) {
+      throw new ShapeError(`matmul: batch shapes differ: ${shapeString(this.shape)} @ ${shapeString(other.shape)}`);
+    }
+    const batchShape = aBatch.length > 0 ? aBatch : bBatch;
+    const batches = sizeOf(batchShape);
+    const out = allocate(a.dtype, batches * m * n);
+    const aStep = aBatch.length > 0 ? m * k : 0;
+    const bStep = bBatch.length > 0 ? k * n : 0;
+    for (let i = 0; i < batches; i++) {
+      a.backend.gemm(ta, tb, m, n, k, 1,
+        a2.data.subarray(i * aStep, i * aStep + m * k), ac,
+        b2.data.subarray(i * bStep, i * bStep + k * n), bc,
+        0, out.subarray(i * m * n, (i + 1) * m * n), n);
+    }
+    let shape = [...batchShape, m, n];
+    if (this.ndim === 1) shape = shape.filter((_, i) => i !== shape.length - 2);
+    if (other.ndim === 1) shape = shape.slice(0, -1);
+    return new Tensor(out, shape, a.backend);
+  }
+
+  // ---- elementwise ----------------------------------------------------------
+
+  private binary(op: BinaryOp, other: Tensor | number): Tensor {
+    const rhs = typeof other === 'number' ? Tensor.scalarLike(this, other) : other;
+    sameBackend(this, rhs, op);
+    const [a, b] = promote(this, rhs);
+    const shape = broadcastShapes(a.shape, b.shape);
+    const out = allocate(a.dtype, sizeOf(shape));
+    a.backend.binary(op, shape, a.data, broadcastStrides(a.shape, shape), b.data, broadcastStrides(b.shape, shape), out);
+    return new Tensor(out, shape, a.backend);
+  }
+
+  /** In-place `this = this op other`; other must broadcast to this tensor's shape. */
+  private binaryInPlace(op: BinaryOp, other: Tensor | number): this {
+    const rhs = typeof other === 'number' ? Tensor.scalarLike(this, other) : other;
+    sameBackend(this, rhs, op);
+    if (rhs.dtype !== this.dtype) throw new DTypeError(`In-place ${op}: ${rhs.dtype} into ${this.dtype}`);
+    this.backend.binary(op, this.shape, this.data, this.strides, rhs.data, broadcastStrides(rhs.shape, this.shape), this.data);
+    return this;
+  }
+
+  private static scalarLike(t: Tensor, value: number): Tensor {
+    const data = allocate(t.dtype, 1);
+    data[0] = value;
+    return new Tensor(data, [], t.backend);
+  }
+
+  add(other: Tensor | number): Tensor { return this.binary('add', other); }
+  sub(other: Tensor | number): Tensor { return this.binary('sub', other); }
+  mul(other: Tensor | number): Tensor { return this.binary('mul', other); }
+  div(other: Tensor | number): Tensor { return this.binary('div', other); }
+  pow(other: Tensor | number): Tensor { return this.binary('pow', other); }
+  maximum(other: Tensor | number): Tensor { return this.binary('max', other); }
+  minimum(other: Tensor | number): Tensor { return this.binary('min', other); }
+
+  add_(other: Tensor | number): this { return this.binaryInPlace('add', other); }
+  sub_(other: Tensor | number): this { return this.binaryInPlace('sub', other); }
+  mul_(other: Tensor | number): this { return this.binaryInPlace('mul', other); }
+  div_(other: Tensor | number): this { return this.binaryInPlace('div', other); }
+
+  /** this += alpha * other (same shape), the optimizer's update. */
+  addScaled_(other: Tensor, alpha: number): this {
+    sameBackend(this, other, 'addScaled_');
+    if (!sameShape(this.shape, other.shape)) {
+      throw new ShapeError(`addScaled_: shapes ${shapeString(this.shape)} and ${shapeString(other.shape)} differ`);
+    }
+    if (other.dtype !== this.dtype) throw new DTypeError(`addScaled_: ${other.dtype} into ${this.dtype}`);
+    this.backend.axpy(alpha, other.data, this.data);
+    return this;
+  }
+
+  /** this *= alpha. */
+  scale_(alpha: number): this {
+    this.backend.scale(alpha, this.data, this.data);
+    return this;
+  }
+
+  fill_(value: number): this {
+    this.data.fill(value);
+    return this;
+  }
+
+  /** Copies another tensor's values (same shape) into this one. */
+  copy_(other: Tensor): this {
+    if (!sameShape(this.shape, other.shape)) {
+      throw new ShapeError(`copy_: shapes ${shapeString(this.shape)} and ${shapeString(other.shape)} differ`);
+    }
+    this.data.set(other.data);
+    return this;
+  }
+
+  private unary(op: UnaryOp): Tensor {
+    const out = allocate(this.dtype, this.size);
+    this.backend.unary(op, this.data, out);
+    return new Tensor(out, this.shape, this.backend);
+  }
+
+  neg(): Tensor { return this.unary('neg'); }
+  abs(): Tensor { return this.unary('abs'); }
+  sign(): Tensor { return this.unary('sign'); }
+  exp(): Tensor { return this.unary('exp'); }
+  log(): Tensor { return this.unary('log'); }
+  sqrt(): Tensor { return this.unary('sqrt'); }
+  square(): Tensor { return this.unary('square'); }
+  reciprocal(): Tensor { return this.unary('reciprocal'); }
+  tanh(): Tensor { return this.unary('tanh'); }
+  sigmoid(): Tensor { return this.unary('sigmoid'); }
+  relu(): Tensor { return this.unary('relu'); }
+
+  /** this * alpha (a new tensor). */
+  scale(alpha: number): Tensor {
+    const out = allocate(this.dtype, this.size);
+    this.backend.scale(alpha, this.data, out);
+    return new Tensor(out, this.shape, this.backend);
+  }
+
+  // ---- reductions -----------------------------------------------------------
+
+  private reduce(op: ReduceOp, axis: number | undefined, keepDims: boolean): Tensor {
+    if (axis === undefined) {
+      const out = allocate(this.dtype, 1);
+      this.backend.reduce(op, 1, this.size, 1, this.data, out);
+      return new Tensor(out, keepDims ? this.shape.map(() => 1) : [], this.backend);
+    }
+    const ax = normalizeAxis(axis, this.ndim);
+    const outer = sizeOf(this.shape.slice(0, ax));
+    const inner = sizeOf(this.shape.slice(ax + 1));
+    const out = allocate(this.dtype, outer * inner);
+    this.backend.reduce(op, outer, this.shape[ax], inner, this.data, out);
+    const shape = keepDims ? this.shape.map((d, i) => (i === ax ? 1 : d)) : this.shape.filter((_, i) => i !== ax);
+    return new Tensor(out, shape, this.backend);
+  }
+
+  /** Sum of all elements, or along one axis. */
+  sum(axis?: number, keepDims = false): Tensor { return this.reduce('sum', axis, keepDims); }
+  max(axis?: number, keepDims = false): Tensor { return this.reduce('max', axis, keepDims); }
+  min(axis?: number, keepDims = false): Tensor { return this.reduce('min', axis, keepDims); }
+
+  mean(axis?: number, keepDims = false): Tensor {
+    const count = axis === undefined ? this.size : this.shape[normalizeAxis(axis, this.ndim)];
+    const s = this.sum(axis, keepDims);
+    this.backend.scale(1 / count, s.data, s.data);
+    return s;
+  }
+
+  /**
+   * Index of the first maximum: of the flattened tensor (a number) without
+   * an axis, else along the axis (an Int32Array laid out as the other axes).
+   */
+  argmax(): number;
+  argmax(axis: number): Int32Array;
+  argmax(axis?: number): number | Int32Array {
+    if (this.size === 0) throw new ShapeError('argmax of an empty tensor');
+    if (axis === undefined) {
+      const out = new Int32Array(1);
+      this.backend.argmax(1, this.size, 1, this.data, out);
+      return out[0];
+    }
+    const ax = normalizeAxis(axis, this.ndim);
+    const outer = sizeOf(this.shape.slice(0, ax));
+    const inner = sizeOf(this.shape.slice(ax + 1));
+    const out = new Int32Array(outer * inner);
+    this.backend.argmax(outer, this.shape[ax], inner, this.data, out);
+    return out;
+  }
+
+  // ---- printing -------------------------------------------------------------
+
+  toString(): string {
+    const fmt = (v: number) => (Number.isInteger(v) ? `${v}.` : v.toPrecision(4));
+    const render = (x: NestedArray, depth: number): string => {
+      if (typeof x === 'number') return fmt(x);
+      const items = x.length > 8 ? [...x.slice(0, 3), '...', ...x.slice(-3)] : x;
+      const parts = items.map((v) => (v === '...' ? '...' : render(v as NestedArray, depth + 1)));
+      const sep = depth < this.ndim - 1 ? `,\n${' '.repeat(depth + 8)}` : ', ';
+      return `[${parts.join(sep)}]`;
+    };
+    return `tensor(${render(this.toArray(), 0)}, dtype=${this.dtype}, backend=${this.backend.name})`;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}
+
+function sameBackend(a: Tensor, b: Tensor, op: string): void {
+  if (a.backend !== b.backend) {
+    throw new RangeError(`${op}: tensors are on different backends (${a.backend.name} and ${b.backend.name}); move one with .to()`);
+  }
+}
+
+/** Mixed float32/float64 operands compute in float64 (NumPy and PyTorch promote the same way). */
+function promote(a: Tensor, b: Tensor): [Tensor, Tensor] {
+  if (a.dtype === b.dtype) return [a, b];
+  return [a.astype('float64'), b.astype('float64')];
+}

@@ -1,0 +1,45 @@
+/**
+ * Registers one AVA test per native backend present, each comparing that
+ * backend with the TS reference; with none present, one test that says why.
+ */
+import test, { type ExecutionContext } from 'ava';
+import type { Backend, DType } from '../../src/backend/backend';
+import { tsBackend } from '../../src/backend/ts';
+import { Generator } from '../../src/random';
+import { nativeBackends } from './backends';
+
+export interface ParityContext {
+  t: ExecutionContext;
+  native: Backend;
+  ref: Backend;
+  dtype: DType;
+  gen: Generator;
+}
+
+const DTYPES: readonly DType[] = ['float32', 'float64'];
+
+/** One test per (native backend, dtype). The generator is seeded from the title, so runs repeat. */
+export function parity(title: string, body: (c: ParityContext) => void): void {
+  const { present, missing } = nativeBackends();
+  if (present.length === 0) {
+    test(`${title}: no native backend to compare`, (t) => {
+      t.log(`skipped: ${missing.join('; ')}`);
+      t.pass();
+    });
+    return;
+  }
+  for (const { name, backend } of present) {
+    for (const dtype of DTYPES) {
+      test(`${title} [${name} vs ts, ${dtype}]`, (t) => {
+        let seed = 17;
+        for (const ch of title + dtype) seed = (seed * 31 + ch.charCodeAt(0)) % 1000003;
+        body({ t, native: backend, ref: tsBackend, dtype, gen: new Generator(seed) });
+      });
+    }
+  }
+}
+
+/** Relative tolerance for a result that sums `terms` float products. */
+export function tolerance(dtype: DType, terms = 1): number {
+  return dtype === 'float64' ? 1e-12 : 1e-5 * Math.max(1, Math.sqrt(terms / 16));
+}
