@@ -34,7 +34,10 @@ function main() {
     return fail('node-gyp was not found (it ships with npm)');
   }
   const started = Date.now();
-  const result = spawnSync(process.execPath, [nodeGyp, 'rebuild', '--jobs', 'max'], {
+  // Build against the running Node's own headers: nothing is downloaded (machines here have no internet).
+  const prefix = path.resolve(path.dirname(process.execPath), '..');
+  const nodedir = fs.existsSync(path.join(prefix, 'include', 'node', 'node_api.h')) ? [`--nodedir=${prefix}`] : [];
+  const result = spawnSync(process.execPath, [nodeGyp, 'rebuild', '--jobs', 'max', ...nodedir], {
     cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
   });
   fs.mkdirSync(path.dirname(logFile), { recursive: true });

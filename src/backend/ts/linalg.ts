@@ -23,7 +23,8 @@
  * are sorted (ascending / descending; ties keep their order). Signs are
  * deterministic: each eigenvector, and each column of u (with the matching
  * row of vt), has its largest-|component| entry positive (the first one on
- * ties). Input holding NaN or ±Infinity gives all-NaN outputs.
+ * ties). Input holding NaN or ±Infinity is a RangeError naming the first such entry
+ * (symEig looks at the lower triangle only), as in the native backends.
  */
 import type { FloatArray } from '../backend';
 import { checkFloatArrays, checkLength, checkSize } from '../check';
@@ -43,11 +44,7 @@ export function symEig(n: number, a: FloatArray, values: FloatArray, vectors: Fl
   // Full symmetric copy of the lower triangle, scaled to max |entry| = 1.
   let maxAbs = 0;
   for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) maxAbs = Math.max(maxAbs, Math.abs(a[i * n + j]));
-  if (!Number.isFinite(maxAbs)) { // NaN makes Math.max NaN; ±Infinity stays infinite
-    values.fill(NaN, 0, n);
-    vectors.fill(NaN, 0, n * n);
-    return;
-  }
+  if (!Number.isFinite(maxAbs)) requireFinite(K, a, n, n, true); // NaN makes Math.max NaN; ±Infinity stays infinite
   const scale = maxAbs === 0 ? 1 : maxAbs;
   const A = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
@@ -136,12 +133,7 @@ export function svd(m: number, n: number, a: FloatArray, u: FloatArray, s: Float
   const rows = wide ? n : m, cols = k;
   let maxAbs = 0;
   for (let i = 0; i < m * n; i++) maxAbs = Math.max(maxAbs, Math.abs(a[i]));
-  if (!Number.isFinite(maxAbs)) {
-    u.fill(NaN, 0, m * k);
-    s.fill(NaN, 0, k);
-    vt.fill(NaN, 0, k * n);
-    return;
-  }
+  if (!Number.isFinite(maxAbs)) requireFinite(K, a, m, n, false);
   const scale = maxAbs === 0 ? 1 : maxAbs;
   const W = new Float64Array(rows * cols);
   for (let i = 0; i < m; i++) {
@@ -284,4 +276,15 @@ function signOfLargest(x: Float64Array, at: number, len: number): number {
   let best = 0;
   for (let i = 1; i < len; i++) if (Math.abs(x[at + i]) > Math.abs(x[at + best])) best = i;
   return x[at + best] < 0 ? -1 : 1;
+}
+
+/** Throws a RangeError naming the first non-finite entry (of the lower triangle when lowerOnly). */
+function requireFinite(kernel: string, a: FloatArray, rows: number, cols: number, lowerOnly: boolean): never | void {
+  for (let i = 0; i < rows; i++) {
+    const end = lowerOnly ? i + 1 : cols;
+    for (let j = 0; j < end; j++) {
+      const v = a[i * cols + j];
+      if (!Number.isFinite(v)) throw new RangeError(`${kernel}: a[${i}, ${j}] is ${v}; the matrix must be finite`);
+    }
+  }
 }

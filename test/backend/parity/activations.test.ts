@@ -42,3 +42,16 @@ parity('biasActivationForward may write in place', ({ t, native, ref, dtype, gen
   native.biasActivationForward('relu', 6, 5, x, bias, x);
   t.true(maxRelativeError(x, expected) <= tolerance(dtype));
 });
+
+parity('relu backward gives exactly 0 where the output is 0, even for infinite or NaN dOut', ({ t, native, ref, dtype }) => {
+  const make = (v: number[]) => (dtype === 'float64' ? Float64Array.from(v) : Float32Array.from(v));
+  const out = make([0, 0, 2, 3]);
+  const dOut = make([Infinity, NaN, Infinity, 1]);
+  const results = [ref, native].map((b) => {
+    const dX = make([9, 9, 9, 9]);
+    b.biasActivationBackward('relu', 1, 4, dOut, out, dX, null);
+    return Array.from(dX);
+  });
+  t.deepEqual(results[1], results[0]);
+  t.deepEqual(results[1], [0, 0, Infinity, 1]);
+});

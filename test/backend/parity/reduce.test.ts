@@ -27,11 +27,20 @@ parity('reduce and argmax match the reference', ({ t, native, ref, dtype, gen })
   }
 });
 
-parity('argmax takes the first of tied maxima; empty reductions give their identities', ({ t, native, dtype }) => {
+parity('argmax takes the first of tied maxima or NaN; empty reductions give their identities', ({ t, native, ref, dtype }) => {
   const x = dtype === 'float64' ? Float64Array.from([1, 3, 3, 2, 5, 5]) : Float32Array.from([1, 3, 3, 2, 5, 5]);
   const idx = new Int32Array(2);
   native.argmax(2, 3, 1, x, idx);
   t.deepEqual(Array.from(idx), [1, 1]);
+  // NaN counts as the largest value and the first NaN wins (numpy.argmax), in columns too.
+  const withNaN = dtype === 'float64' ? Float64Array.from([1, NaN, 3, NaN, 2, 5]) : Float32Array.from([1, NaN, 3, NaN, 2, 5]);
+  for (const [outer, n, inner] of [[2, 3, 1], [1, 3, 2], [1, 2, 3]]) {
+    const expected = new Int32Array(outer * inner);
+    const actual = new Int32Array(outer * inner);
+    ref.argmax(outer, n, inner, withNaN, expected);
+    native.argmax(outer, n, inner, withNaN, actual);
+    t.deepEqual(Array.from(actual), Array.from(expected), `NaN argmax ${outer}×${n}×${inner}`);
+  }
   const out = zerosLike(x, 2).fill(NaN);
   native.reduce('sum', 2, 0, 1, x.subarray(0, 0), out);
   t.deepEqual(Array.from(out), [0, 0]);

@@ -1,0 +1,254 @@
+// Elementwise kernels: binary (with broadcast strides of any rank, 0-d
+// included), unary, scale, axpy, copyStrided. Single-threaded, memory-bound
+// loops with stride-1 / stride-0 inner loops the compiler vectorises.
+// scale and axpy compute in double (alpha is a JS number) and round once, like
+// the TS reference.
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "common/args.h"
+#include "common/ops.h"
+#include "cpu/kernels.h"
+#include "cpu/strided.h"
+
+namespace gradnode::cpu {
+namespace {
+
+std::string listText(int rank, const int64_t* values) {
+  std::string s = "[";
+  for (int d = 0; d < rank; ++d) s += (d ? "," : "") + std::to_string(values[d]);
+  return s + "]";
+}
+
+/** Length check for an operand read through strides; the message lists shape and strides. */
+template <class T>
+void requireStrided(const Args& args, ArrayView<T>& view, const char* name, int rank, const int64_t* shape,
+                    const int64_t* stride, const char* strideName) {
+  const int64_t needed = stridedSpan(rank, shape, stride);
+  if (view.length < needed) {
+    throw args.rangeError(std::string(name) + " has " + std::to_string(view.length) + " elements, needs " +
+                          (needed == kSaturated ? std::string("more than 2^63") : std::to_string(needed)) +
+                          " (shape=" + listText(rank, shape) + ", " + strideName + "=" +
+                          listText(rank, stride) + ")");
+  }
+  view.used = needed;
+}
+
+/** Length check for the contiguous output of the given shape. */
+template <class T>
+void requireShape(const Args& args, ArrayView<T>& out, int rank, const int64_t* shape) {
+  const int64_t needed = shapeProduct(rank, shape);
+  if (out.length < needed) {
+    throw args.rangeError("out has " + std::to_string(out.length) + " elements, needs " +
+                          (needed == kSaturated ? std::string("more than 2^63") : std::to_string(needed)) +
+                          " (shape=" + listText(rank, shape) + ")");
+  }
+  out.used = needed;
+}
+
+/** out may be the operand itself only when the operand is read contiguously. */
+template <class T>
+void requireAliasOk(const Args& args, const ArrayView<T>& out, const ArrayView<T>& operand, const char* name,
+                    int rank, const int64_t* shape, const int64_t* stride) {
+  if (isContiguous(rank, shape, stride)) {
+    args.requireDisjoint(out, "out", operand, name, true);
+  } else {
+    args.requireDisjoint(out, "out", operand, name);
+  }
+}
+
+// ---- binary ---------------------------------------------------------------
+
+template <class T, int Op>
+void binaryRun(const StridedLayout<2>& s, const T* a, const T* b, T* out) {
+  forEachRun<2>(s, [&](int64_t o, const int64_t* off, int64_t n, const int64_t* st) {
+    const T* pa = a + off[0];
+    const T* pb = b + off[1];
+    T* po = out + o;
+    if (st[0] == 1 && st[1] == 1) {
+      for (int64_t i = 0; i < n; ++i) po[i] = binaryOp<T, Op>(pa[i], pb[i]);
+    } else if (st[0] == 1 && st[1] == 0) {
+      const T bv = *pb;
+      for (int64_t i = 0; i < n; ++i) po[i] = binaryOp<T, Op>(pa[i], bv);
+    } else if (st[0] == 0 && st[1] == 1) {
+      const T av = *pa;
+      for (int64_t i = 0; i < n; ++i) po[i] = binaryOp<T, Op>(av, pb[i]);
+    } else {
+      const int64_t sa = st[0], sb = st[1];
+      for (int64_t i = 0; i < n; ++i) po[i] = binaryOp<T, Op>(pa[i * sa], pb[i * sb]);
+    }
+  });
+}
+
+template <class T, size_t... Op>
+void binaryDispatch(int op, const StridedLayout<2>& s, const T* a, const T* b, T* out, std::index_sequence<Op...>) {
+  using Fn = void (*)(const StridedLayout<2>&, const T*, const T*, T*);
+  static constexpr Fn table[] = {&binaryRun<T, static_cast<int>(Op)>...};
+  table[op](s, a, b, out);
+}
+
+template <class T>
+void binaryTyped(Args& args, int op, int rank, const int64_t* shape, const int64_t* aStrides,
+                 const int64_t* bStrides) {
+  ArrayView<T> a = args.floats<T>(2, "a");
+  ArrayView<T> b = args.floats<T>(4, "b");
+  ArrayView<T> out = args.floats<T>(6, "out");
+  requireStrided(args, a, "a", rank, shape, aStrides, "aStrides");
+  requireStrided(args, b, "b", rank, shape, bStrides, "bStrides");
+  const int64_t total = shapeProduct(rank, shape);
+  requireShape(args, out, rank, shape);
+  requireAliasOk(args, out, a, "a", rank, shape, aStrides);
+  requireAliasOk(args, out, b, "b", rank, shape, bStrides);
+  if (total == 0) return;
+  const int64_t* const strides[2] = {aStrides, bStrides};
+  binaryDispatch<T>(op, collapse<2>(rank, shape, strides), a.data, b.data, out.data,
+                    std::make_index_sequence<kBinaryOpCount>{});
+}
+
+// ---- unary ----------------------------------------------------------------
+
+template <class T, int Op>
+void unaryRun(const T* x, T* out, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) out[i] = unaryOp<T, Op>(x[i]);
+}
+
+template <class T, size_t... Op>
+void unaryDispatch(int op, const T* x, T* out, int64_t n, std::index_sequence<Op...>) {
+  using Fn = void (*)(const T*, T*, int64_t);
+  static constexpr Fn table[] = {&unaryRun<T, static_cast<int>(Op)>...};
+  table[op](x, out, n);
+}
+
+template <class T>
+void unaryTyped(Args& args, int op) {
+  ArrayView<T> x = args.floats<T>(1, "x");
+  ArrayView<T> out = args.floats<T>(2, "out");
+  args.requireSameLength(out, "out", x, "x");
+  args.requireDisjoint(out, "out", x, "x", true);
+  unaryDispatch<T>(op, x.data, out.data, x.length, std::make_index_sequence<kUnaryOpCount>{});
+}
+
+// ---- scale, axpy ----------------------------------------------------------
+
+template <class T>
+void scaleTyped(Args& args, double alpha) {
+  ArrayView<T> x = args.floats<T>(1, "x");
+  ArrayView<T> out = args.floats<T>(2, "out");
+  args.requireSameLength(out, "out", x, "x");
+  args.requireDisjoint(out, "out", x, "x", true);
+  const T* px = x.data;
+  T* po = out.data;
+  for (int64_t i = 0; i < x.length; ++i) po[i] = static_cast<T>(alpha * static_cast<double>(px[i]));
+}
+
+template <class T>
+void axpyTyped(Args& args, double alpha) {
+  ArrayView<T> x = args.floats<T>(1, "x");
+  ArrayView<T> y = args.floats<T>(2, "y");
+  args.requireSameLength(y, "y", x, "x");
+  args.requireDisjoint(y, "y", x, "x", true);
+  const T* px = x.data;
+  T* py = y.data;
+  for (int64_t i = 0; i < x.length; ++i) {
+    py[i] = static_cast<T>(static_cast<double>(py[i]) + alpha * static_cast<double>(px[i]));
+  }
+}
+
+// ---- copyStrided ----------------------------------------------------------
+
+template <class T>
+void copyTyped(Args& args, int rank, const int64_t* shape, const int64_t* srcStrides) {
+  ArrayView<T> src = args.floats<T>(1, "src");
+  ArrayView<T> out = args.floats<T>(3, "out");
+  requireStrided(args, src, "src", rank, shape, srcStrides, "srcStrides");
+  const int64_t total = shapeProduct(rank, shape);
+  requireShape(args, out, rank, shape);
+  requireAliasOk(args, out, src, "src", rank, shape, srcStrides);
+  if (total == 0 || out.data == src.data) return;  // the same contiguous array: nothing to move
+  const int64_t* const strides[1] = {srcStrides};
+  const T* s = src.data;
+  T* o = out.data;
+  forEachRun<1>(collapse<1>(rank, shape, strides), [&](int64_t oo, const int64_t* off, int64_t n, const int64_t* st) {
+    const T* ps = s + off[0];
+    T* po = o + oo;
+    if (st[0] == 1) {
+      std::copy(ps, ps + n, po);
+    } else if (st[0] == 0) {
+      std::fill(po, po + n, *ps);
+    } else {
+      const int64_t step = st[0];
+      for (int64_t i = 0; i < n; ++i) po[i] = ps[i * step];
+    }
+  });
+}
+
+}  // namespace
+
+// binary(op, shape, a, aStrides, b, bStrides, out)
+Napi::Value Binary(const Napi::CallbackInfo& info) {
+  Args args(info, "binary", 7);
+  const int op = args.enumIndex(0, "op", kBinaryOpNames, kBinaryOpCount, "BINARY_OPS");
+  int64_t shape[kMaxRank], aStrides[kMaxRank], bStrides[kMaxRank];
+  const int rank = args.shape(1, "shape", shape);
+  args.strides(3, "aStrides", aStrides, rank, "shape");
+  args.strides(5, "bStrides", bStrides, rank, "shape");
+  if (args.floatDType(2, "a") == DType::kFloat32) {
+    binaryTyped<float>(args, op, rank, shape, aStrides, bStrides);
+  } else {
+    binaryTyped<double>(args, op, rank, shape, aStrides, bStrides);
+  }
+  return info.Env().Undefined();
+}
+
+// unary(op, x, out)
+Napi::Value Unary(const Napi::CallbackInfo& info) {
+  Args args(info, "unary", 3);
+  const int op = args.enumIndex(0, "op", kUnaryOpNames, kUnaryOpCount, "UNARY_OPS");
+  if (args.floatDType(1, "x") == DType::kFloat32) {
+    unaryTyped<float>(args, op);
+  } else {
+    unaryTyped<double>(args, op);
+  }
+  return info.Env().Undefined();
+}
+
+// scale(alpha, x, out)
+Napi::Value Scale(const Napi::CallbackInfo& info) {
+  Args args(info, "scale", 3);
+  const double alpha = args.number(0, "alpha");
+  if (args.floatDType(1, "x") == DType::kFloat32) {
+    scaleTyped<float>(args, alpha);
+  } else {
+    scaleTyped<double>(args, alpha);
+  }
+  return info.Env().Undefined();
+}
+
+// axpy(alpha, x, y)
+Napi::Value Axpy(const Napi::CallbackInfo& info) {
+  Args args(info, "axpy", 3);
+  const double alpha = args.number(0, "alpha");
+  if (args.floatDType(1, "x") == DType::kFloat32) {
+    axpyTyped<float>(args, alpha);
+  } else {
+    axpyTyped<double>(args, alpha);
+  }
+  return info.Env().Undefined();
+}
+
+// copyStrided(shape, src, srcStrides, out)
+Napi::Value CopyStrided(const Napi::CallbackInfo& info) {
+  Args args(info, "copyStrided", 4);
+  int64_t shape[kMaxRank], srcStrides[kMaxRank];
+  const int rank = args.shape(0, "shape", shape);
+  args.strides(2, "srcStrides", srcStrides, rank, "shape");
+  if (args.floatDType(1, "src") == DType::kFloat32) {
+    copyTyped<float>(args, rank, shape, srcStrides);
+  } else {
+    copyTyped<double>(args, rank, shape, srcStrides);
+  }
+  return info.Env().Undefined();
+}
+
+}  // namespace gradnode::cpu

@@ -1,0 +1,175 @@
+// im2col / col2im for a 2-D convolution over an NCHW batch.
+//
+// cols is batch × (channels·kernelH·kernelW) × (outH·outW), row index
+// (ch·kernelH + ky)·kernelW + kx; padding reads as 0. col2im is the adjoint:
+// images is zeroed, then every column entry is added at its pixel, visiting
+// entries in the same (b, ch, ky, kx, oy, ox) order as im2col writes them.
+#include <algorithm>
+#include <cstring>
+
+#include "common/args.h"
+#include "cpu/kernels.h"
+
+namespace gradnode::cpu {
+namespace {
+
+struct Geometry {
+  int64_t batch, channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW;
+  int64_t outH, outW;
+  int64_t imageCount, colRows, colCount;
+};
+
+/** Reads ConvGeometry's 10 integers (arguments 0..9) and checks they describe a convolution. */
+Geometry readGeometry(const Args& args) {
+  Geometry g;
+  g.batch = args.size(0, "batch");
+  g.channels = args.size(1, "channels");
+  g.height = args.size(2, "height");
+  g.width = args.size(3, "width");
+  g.kernelH = args.size(4, "kernelH");
+  g.kernelW = args.size(5, "kernelW");
+  g.strideH = args.size(6, "strideH");
+  g.strideW = args.size(7, "strideW");
+  g.padH = args.size(8, "padH");
+  g.padW = args.size(9, "padW");
+  if (g.kernelH < 1 || g.kernelW < 1) {
+    throw args.rangeError("kernelH and kernelW must be at least 1, got " + std::to_string(g.kernelH) + "×" +
+                          std::to_string(g.kernelW));
+  }
+  if (g.strideH < 1 || g.strideW < 1) {
+    throw args.rangeError("strideH and strideW must be at least 1, got " + std::to_string(g.strideH) + "×" +
+                          std::to_string(g.strideW));
+  }
+  const int64_t paddedH = g.height + 2 * g.padH, paddedW = g.width + 2 * g.padW;  // < 2^33: no overflow
+  if (paddedH < g.kernelH || paddedW < g.kernelW) {
+    throw args.rangeError("the " + std::to_string(g.kernelH) + "×" + std::to_string(g.kernelW) +
+                          " kernel is larger than the padded " + std::to_string(paddedH) + "×" +
+                          std::to_string(paddedW) + " image (height=" + std::to_string(g.height) +
+                          ", width=" + std::to_string(g.width) + ", padH=" + std::to_string(g.padH) +
+                          ", padW=" + std::to_string(g.padW) + ")");
+  }
+  g.outH = (paddedH - g.kernelH) / g.strideH + 1;
+  g.outW = (paddedW - g.kernelW) / g.strideW + 1;
+  g.imageCount = satProduct({g.batch, g.channels, g.height, g.width});
+  g.colRows = satProduct({g.channels, g.kernelH, g.kernelW});
+  g.colCount = satProduct({g.batch, g.colRows, g.outH, g.outW});
+  return g;
+}
+
+template <class T>
+void checkArrays(const Args& args, const Geometry& g, ArrayView<T>& images, ArrayView<T>& cols) {
+  args.requireLength(images, "images", g.imageCount,
+                     {{"batch", g.batch}, {"channels", g.channels}, {"height", g.height}, {"width", g.width}});
+  args.requireLength(cols, "cols", g.colCount,
+                     {{"batch", g.batch}, {"rows", g.colRows}, {"outH", g.outH}, {"outW", g.outW}});
+  args.requireDisjoint(images, "images", cols, "cols");
+}
+
+/** The output columns ox in [lo, hi) whose input column ox·stride - pad + kx lies inside the image. */
+inline void validRange(int64_t out, int64_t in, int64_t stride, int64_t pad, int64_t k, int64_t* lo, int64_t* hi) {
+  const int64_t first = pad - k;                // ox·stride >= first
+  const int64_t last = in - 1 + pad - k;        // ox·stride <= last
+  *lo = first > 0 ? (first + stride - 1) / stride : 0;
+  *hi = last >= 0 ? last / stride + 1 : 0;
+  *hi = std::min(*hi, out);
+  *lo = std::min(*lo, *hi);
+}
+
+/**
+ * Visits every (column row, output row oy) pair of image b: fn(dst, src, lo, hi, step, offset)
+ * where dst is the outW-long column segment and src the image row it reads (null when
+ * the row is padding); entries [lo, hi) map to src[ox·step + offset].
+ */
+template <class T, class Fn>
+void forEachSegment(const Geometry& g, T* imageBase, T* colBase, Fn fn) {
+  const int64_t colCols = g.outH * g.outW;
+  for (int64_t ch = 0; ch < g.channels; ++ch) {
+    T* image = imageBase + ch * g.height * g.width;
+    for (int64_t ky = 0; ky < g.kernelH; ++ky) {
+      for (int64_t kx = 0; kx < g.kernelW; ++kx) {
+        T* col = colBase + ((ch * g.kernelH + ky) * g.kernelW + kx) * colCols;
+        int64_t lo, hi;
+        validRange(g.outW, g.width, g.strideW, g.padW, kx, &lo, &hi);
+        for (int64_t oy = 0; oy < g.outH; ++oy) {
+          const int64_t iy = oy * g.strideH - g.padH + ky;
+          T* src = (iy >= 0 && iy < g.height) ? image + iy * g.width : nullptr;
+          fn(col + oy * g.outW, src, lo, hi, g.strideW, kx - g.padW);
+        }
+      }
+    }
+  }
+}
+
+template <class T>
+void im2colTyped(Args& args, const Geometry& g) {
+  ArrayView<T> images = args.floats<T>(10, "images");
+  ArrayView<T> cols = args.floats<T>(11, "cols");
+  checkArrays(args, g, images, cols);
+  if (g.colCount == 0) return;
+  const int64_t outW = g.outW;
+  for (int64_t b = 0; b < g.batch; ++b) {
+    forEachSegment<T>(g, images.data + b * g.channels * g.height * g.width, cols.data + b * g.colRows * g.outH * outW,
+                      [outW](T* dst, const T* src, int64_t lo, int64_t hi, int64_t step, int64_t offset) {
+                        if (!src) {
+                          std::fill(dst, dst + outW, T(0));
+                          return;
+                        }
+                        std::fill(dst, dst + lo, T(0));
+                        if (step == 1) {
+                          std::copy(src + lo + offset, src + hi + offset, dst + lo);
+                        } else {
+                          for (int64_t ox = lo; ox < hi; ++ox) dst[ox] = src[ox * step + offset];
+                        }
+                        std::fill(dst + hi, dst + outW, T(0));
+                      });
+  }
+}
+
+template <class T>
+void col2imTyped(Args& args, const Geometry& g) {
+  ArrayView<T> cols = args.floats<T>(10, "cols");
+  ArrayView<T> images = args.floats<T>(11, "images");
+  checkArrays(args, g, images, cols);
+  std::fill(images.data, images.data + g.imageCount, T(0));
+  if (g.colCount == 0) return;
+  for (int64_t b = 0; b < g.batch; ++b) {
+    forEachSegment<T>(g, images.data + b * g.channels * g.height * g.width, cols.data + b * g.colRows * g.outH * g.outW,
+                      [](T* col, T* dst, int64_t lo, int64_t hi, int64_t step, int64_t offset) {
+                        if (!dst) return;
+                        if (step == 1) {
+                          T* d = dst + offset;
+                          for (int64_t ox = lo; ox < hi; ++ox) d[ox] += col[ox];
+                        } else {
+                          for (int64_t ox = lo; ox < hi; ++ox) dst[ox * step + offset] += col[ox];
+                        }
+                      });
+  }
+}
+
+}  // namespace
+
+// im2col(batch, channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, images, cols)
+Napi::Value Im2col(const Napi::CallbackInfo& info) {
+  Args args(info, "im2col", 12);
+  const Geometry g = readGeometry(args);
+  if (args.floatDType(10, "images") == DType::kFloat32) {
+    im2colTyped<float>(args, g);
+  } else {
+    im2colTyped<double>(args, g);
+  }
+  return info.Env().Undefined();
+}
+
+// col2im(batch, channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, cols, images)
+Napi::Value Col2im(const Napi::CallbackInfo& info) {
+  Args args(info, "col2im", 12);
+  const Geometry g = readGeometry(args);
+  if (args.floatDType(10, "cols") == DType::kFloat32) {
+    col2imTyped<float>(args, g);
+  } else {
+    col2imTyped<double>(args, g);
+  }
+  return info.Env().Undefined();
+}
+
+}  // namespace gradnode::cpu

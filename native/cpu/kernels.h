@@ -1,0 +1,31 @@
+// The entry points of the CPU addon, one per Backend method (see
+// src/backend/backend.ts), plus info(). Each takes the interface's positional
+// arguments (enums as indices, ConvGeometry as its 10 integers), checks them
+// through gradnode::Args and computes in place on the caller's typed arrays.
+#pragma once
+
+#include <napi.h>
+
+namespace gradnode::cpu {
+
+Napi::Value Gemm(const Napi::CallbackInfo& info);                   // gemm.cc
+Napi::Value BiasActivationForward(const Napi::CallbackInfo& info);  // activations.cc
+Napi::Value BiasActivationBackward(const Napi::CallbackInfo& info);
+Napi::Value LayerNormForward(const Napi::CallbackInfo& info);       // layernorm.cc
+Napi::Value LayerNormBackward(const Napi::CallbackInfo& info);
+Napi::Value LogSoftmaxNllForward(const Napi::CallbackInfo& info);   // softmax_xent.cc
+Napi::Value LogSoftmaxNllBackward(const Napi::CallbackInfo& info);
+Napi::Value Im2col(const Napi::CallbackInfo& info);                 // im2col.cc
+Napi::Value Col2im(const Napi::CallbackInfo& info);
+Napi::Value Binary(const Napi::CallbackInfo& info);                 // elementwise.cc
+Napi::Value Unary(const Napi::CallbackInfo& info);
+Napi::Value Scale(const Napi::CallbackInfo& info);
+Napi::Value Axpy(const Napi::CallbackInfo& info);
+Napi::Value CopyStrided(const Napi::CallbackInfo& info);
+Napi::Value Reduce(const Napi::CallbackInfo& info);                 // reduce.cc
+Napi::Value Argmax(const Napi::CallbackInfo& info);
+Napi::Value SymEig(const Napi::CallbackInfo& info);                 // linalg.cc
+Napi::Value Svd(const Napi::CallbackInfo& info);
+Napi::Value Info(const Napi::CallbackInfo& info);                   // info.cc
+
+}  // namespace gradnode::cpu

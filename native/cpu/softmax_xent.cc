@@ -1,0 +1,132 @@
+// log-softmax + negative log-likelihood over m rows of c logits, forward and
+// backward. Stable: logProbs = z - (max + log Σ exp(z - max)), with the sum
+// and the log-sum-exp in double; the loss is the mean over rows of
+// -logProbs[i, labels[i]] accumulated in double and returned as a JS number.
+// Labels are checked before anything is written.
+#include <cmath>
+
+#include "common/args.h"
+#include "common/ops.h"
+#include "cpu/kernels.h"
+
+namespace gradnode::cpu {
+namespace {
+
+void checkLabels(const Args& args, const ArrayView<int32_t>& labels, int64_t m, int64_t c) {
+  for (int64_t i = 0; i < m; ++i) {
+    const int32_t label = labels.data[i];
+    if (label < 0 || label >= c) {
+      throw args.rangeError("labels[" + std::to_string(i) + "] = " + std::to_string(label) +
+                            " is outside [0, " + std::to_string(c) + ")");
+    }
+  }
+}
+
+/** The label of row i, read once (the array may be shared with another thread). */
+inline int64_t labelAt(const Args& args, const int32_t* labels, int64_t i, int64_t c) {
+  const int32_t label = labels[i];
+  if (label < 0 || label >= c) throw args.rangeError("labels changed while the kernel ran");
+  return label;
+}
+
+template <class T>
+double forwardRows(const Args& args, int64_t m, int64_t c, const T* logits, const int32_t* labels,
+                   T* logProbs, int32_t* __restrict argmax) {
+  double total = 0;
+  for (int64_t i = 0; i < m; ++i) {
+    const T* z = logits + i * c;
+    T* lp = logProbs + i * c;
+    T best = z[0];
+    int64_t bestIndex = 0;
+    for (int64_t j = 1; j < c; ++j) {
+      if (beats(z[j], best)) {
+        best = z[j];
+        bestIndex = j;
+      }
+    }
+    const double mx = static_cast<double>(best);
+    double sum = 0;
+    for (int64_t j = 0; j < c; ++j) sum += std::exp(static_cast<double>(z[j]) - mx);
+    const double lse = mx + std::log(sum);
+    for (int64_t j = 0; j < c; ++j) lp[j] = static_cast<T>(static_cast<double>(z[j]) - lse);
+    if (argmax) argmax[i] = static_cast<int32_t>(bestIndex);
+    total -= static_cast<double>(lp[labelAt(args, labels, i, c)]);
+  }
+  return total / static_cast<double>(m);
+}
+
+template <class T>
+void backwardRows(const Args& args, int64_t m, int64_t c, const T* logProbs, const int32_t* labels, T scale,
+                  T* dLogits) {
+  for (int64_t i = 0; i < m; ++i) {
+    const T* lp = logProbs + i * c;
+    T* d = dLogits + i * c;
+    const int64_t label = labelAt(args, labels, i, c);
+    for (int64_t j = 0; j < c; ++j) d[j] = scale * (std::exp(lp[j]) - (j == label ? T(1) : T(0)));
+  }
+}
+
+template <class T>
+double forwardTyped(Args& args, int64_t m, int64_t c) {
+  ArrayView<T> logits = args.floats<T>(2, "logits");
+  ArrayView<int32_t> labels = args.int32s(3, "labels");
+  ArrayView<T> logProbs = args.floats<T>(4, "logProbs");
+  ArrayView<int32_t> argmax = args.int32s(5, "argmax", true);
+  const int64_t mc = satMul(m, c);
+  args.requireLength(logits, "logits", mc, {{"m", m}, {"c", c}});
+  args.requireLength(labels, "labels", m, {{"m", m}});
+  args.requireLength(logProbs, "logProbs", mc, {{"m", m}, {"c", c}});
+  args.requireLength(argmax, "argmax", m, {{"m", m}});
+  args.requireDisjoint(logProbs, "logProbs", logits, "logits", true);
+  args.requireDisjoint(logProbs, "logProbs", labels, "labels");
+  args.requireDisjoint(argmax, "argmax", labels, "labels");
+  args.requireDisjoint(argmax, "argmax", logits, "logits");
+  args.requireDisjoint(argmax, "argmax", logProbs, "logProbs");
+  if (m > 0 && c == 0) throw args.rangeError("c must be at least 1 when m > 0 (labels lie in [0, c))");
+  checkLabels(args, labels, m, c);
+  return forwardRows<T>(args, m, c, logits.data, labels.data, logProbs.data,
+                        argmax.present ? argmax.data : nullptr);
+}
+
+template <class T>
+void backwardTyped(Args& args, int64_t m, int64_t c, double gradLoss) {
+  ArrayView<T> logProbs = args.floats<T>(2, "logProbs");
+  ArrayView<int32_t> labels = args.int32s(3, "labels");
+  ArrayView<T> dLogits = args.floats<T>(5, "dLogits");
+  const int64_t mc = satMul(m, c);
+  args.requireLength(logProbs, "logProbs", mc, {{"m", m}, {"c", c}});
+  args.requireLength(labels, "labels", m, {{"m", m}});
+  args.requireLength(dLogits, "dLogits", mc, {{"m", m}, {"c", c}});
+  args.requireDisjoint(dLogits, "dLogits", logProbs, "logProbs", true);
+  args.requireDisjoint(dLogits, "dLogits", labels, "labels");
+  checkLabels(args, labels, m, c);
+  if (m == 0) return;
+  backwardRows<T>(args, m, c, logProbs.data, labels.data, static_cast<T>(gradLoss / static_cast<double>(m)),
+                  dLogits.data);
+}
+
+}  // namespace
+
+// logSoftmaxNllForward(m, c, logits, labels, logProbs, argmax | null) -> mean loss
+Napi::Value LogSoftmaxNllForward(const Napi::CallbackInfo& info) {
+  Args args(info, "logSoftmaxNllForward", 6);
+  const int64_t m = args.size(0, "m"), c = args.size(1, "c");
+  const double loss = args.floatDType(2, "logits") == DType::kFloat32 ? forwardTyped<float>(args, m, c)
+                                                                      : forwardTyped<double>(args, m, c);
+  return Napi::Number::New(info.Env(), loss);
+}
+
+// logSoftmaxNllBackward(m, c, logProbs, labels, gradLoss, dLogits)
+Napi::Value LogSoftmaxNllBackward(const Napi::CallbackInfo& info) {
+  Args args(info, "logSoftmaxNllBackward", 6);
+  const int64_t m = args.size(0, "m"), c = args.size(1, "c");
+  const double gradLoss = args.number(4, "gradLoss");
+  if (args.floatDType(2, "logProbs") == DType::kFloat32) {
+    backwardTyped<float>(args, m, c, gradLoss);
+  } else {
+    backwardTyped<double>(args, m, c, gradLoss);
+  }
+  return info.Env().Undefined();
+}
+
+}  // namespace gradnode::cpu
