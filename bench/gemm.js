@@ -99,7 +99,7 @@ const table = markdownTable(
     (r.nativeMedian / r.ceilingMedian).toFixed(3), (r.nativeBest / r.ceilingBest).toFixed(3), r.tsMedian ? r.tsMedian.toFixed(2) : '–']),
 );
 const header = `Command: \`node bench/gemm.js${quick ? ' --quick' : ''} --rounds ${rounds}\` on ${os.cpus().length} × ${os.cpus()[0].model.trim()}, ` +
-  `${new Date().toISOString().slice(0, 10)}, OpenBLAS threads: ${cpu.name === 'cpu' ? 'default' : ''}. ` +
+  `${new Date().toISOString().slice(0, 10)}, ${/** @type {any} */ (cpu).info().blasConfig.split(' ').slice(0, 2).join(' ')} with ${/** @type {any} */ (cpu).info().blasThreads} threads. ` +
   'Median and best of the interleaved rounds (native, ceiling[, ts] in turn).';
 console.log(`\n${table}`);
 writeResult('gemm', { date: new Date().toISOString(), rounds, results });
