@@ -3,32 +3,14 @@
  * method, so the wrapper's argument order (and the enum → index mapping) is
  * proven. The native-vs-TS parity suite lives elsewhere.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-
 import test, { type ExecutionContext } from 'ava';
+import { cpuAddonTest } from '../helpers/backends';
 
-import { addonDir } from '../../src/backend/addon';
 import type { Backend, FloatArray } from '../../src/backend/backend';
 import { loadCpuBackend } from '../../src/backend/cpu';
 
-const load = loadCpuBackend();
-/** Skip only when the addon was not built (or addons are disabled); a built addon that fails to load fails. */
-const built = process.env.GRADNODE_NO_ADDON !== '1' && fs.existsSync(path.join(addonDir(), 'gradnode_cpu.node'));
-
-function withBackend(title: string, body: (t: ExecutionContext, cpu: Backend) => void): void {
-  test(title, (t) => {
-    if (!load.ok) {
-      if (built) {
-        t.fail(`the cpu addon is built but does not load: ${load.reason}`);
-      } else {
-        t.log(`cpu addon not built, skipped: ${load.reason}`);
-        t.pass();
-      }
-      return;
-    }
-    body(t, load.backend);
-  });
+function withBackend(title: string, body: (t: ExecutionContext, value: Backend) => void): void {
+  cpuAddonTest(title, (t, load) => body(t, load.backend));
 }
 
 function close(t: ExecutionContext, got: ArrayLike<number>, want: ArrayLike<number>, tol = 1e-6): void {
@@ -45,8 +27,7 @@ function close(t: ExecutionContext, got: ArrayLike<number>, want: ArrayLike<numb
 const f32 = (...v: number[]) => new Float32Array(v);
 const f64 = (...v: number[]) => new Float64Array(v);
 
-withBackend('info reports OpenBLAS', (t) => {
-  if (!load.ok) return;
+cpuAddonTest('info reports OpenBLAS', (t, load) => {
   t.true(load.info.blasConfig.includes('OpenBLAS'), load.info.blasConfig);
   t.true(load.info.blasThreads >= 1);
   t.true(load.info.napiVersion >= 8);

@@ -7,31 +7,13 @@
  * out-of-range labels and enum indices, negative strides, ...) and asserts the
  * error class and that the message names the kernel.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-
 import test, { type ExecutionContext } from 'ava';
+import { cpuAddonTest } from '../helpers/backends';
 
-import { addonDir } from '../../src/backend/addon';
 import { type CpuAddon, loadCpuBackend } from '../../src/backend/cpu';
 
-const load = loadCpuBackend();
-/** Skip only when the addon was not built (or addons are disabled); a built addon that fails to load fails. */
-const built = process.env.GRADNODE_NO_ADDON !== '1' && fs.existsSync(path.join(addonDir(), 'gradnode_cpu.node'));
-
-function withAddon(title: string, body: (t: ExecutionContext, addon: CpuAddon) => void): void {
-  test(title, (t) => {
-    if (!load.ok) {
-      if (built) {
-        t.fail(`the cpu addon is built but does not load: ${load.reason}`);
-      } else {
-        t.log(`cpu addon not built, native fuzzing skipped: ${load.reason}`);
-        t.pass();
-      }
-      return;
-    }
-    body(t, load.addon);
-  });
+function withAddon(title: string, body: (t: ExecutionContext, value: CpuAddon) => void): void {
+  cpuAddonTest(title, (t, load) => body(t, load.addon));
 }
 
 // ---- seeded PRNG ----------------------------------------------------------
@@ -537,8 +519,7 @@ withAddon('at least 1,000 randomised malformed calls all throw TypeError or Rang
   t.deepEqual(Array.from(c), [58, 64, 139, 154]);
 });
 
-withAddon('the wrapper rejects unknown enum names with a RangeError', (t) => {
-  if (!load.ok) return;
+cpuAddonTest('the wrapper rejects unknown enum names with a RangeError', (t, load) => {
   const cpu = load.backend;
   const x = new Float32Array(4);
   t.throws(() => cpu.unary('toString' as never, x, x), { instanceOf: RangeError });

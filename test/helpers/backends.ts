@@ -3,8 +3,16 @@
  * A missing backend is reported with its reason; GRADNODE_REQUIRE_NATIVE
  * (e.g. "cpu" on CI) makes its absence a failure instead.
  */
+import test, { type ExecutionContext } from 'ava';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { backend, unavailableReason } from '../../src/backend';
+import { addonDir } from '../../src/backend/addon';
 import type { Backend, BackendName } from '../../src/backend/backend';
+import { loadCpuBackend, type CpuBackendLoad } from '../../src/backend/cpu';
+
+type CpuBackendLoaded = Extract<CpuBackendLoad, { ok: true }>;
+const cpuLoad = loadCpuBackend();
 
 const NATIVE: readonly BackendName[] = ['cpu', 'cuda'];
 
@@ -25,4 +33,26 @@ export function nativeBackends(): { present: Present[]; missing: string[] } {
     }
   }
   return { present, missing };
+}
+
+/**
+ * An AVA test that needs the cpu addon. It skips (with the reason logged)
+ * only when the addon was not built and GRADNODE_REQUIRE_NATIVE does not ask
+ * for it; a built addon that fails to load is a failure.
+ */
+export function cpuAddonTest(title: string, body: (t: ExecutionContext, load: CpuBackendLoaded) => void): void {
+  test(title, (t) => {
+    if (!cpuLoad.ok) {
+      const built = process.env.GRADNODE_NO_ADDON !== '1' && fs.existsSync(path.join(addonDir(), 'gradnode_cpu.node'));
+      const required = (process.env.GRADNODE_REQUIRE_NATIVE ?? '').split(',').includes('cpu');
+      if (built || required) {
+        t.fail(`the cpu addon is ${built ? 'built but does not load' : 'required but missing'}: ${cpuLoad.reason}`);
+      } else {
+        t.log(`skipped, the cpu addon is not built: ${cpuLoad.reason}`);
+        t.pass();
+      }
+      return;
+    }
+    body(t, cpuLoad);
+  });
 }

@@ -1,32 +1,7 @@
 import type { FloatArray } from '../../../src/backend/backend';
 import { parity } from '../../helpers/parity';
+import { matmul, maxDiff, orthonormalityError, transpose } from '../../helpers/matrix';
 import { randomArray, zerosLike } from '../../helpers/random';
-
-/** max |(A - B)_ij| over two row-major matrices. */
-function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-  return worst;
-}
-
-/** Row-major product of p×q and q×r matrices, in doubles. */
-function matmul(a: ArrayLike<number>, b: ArrayLike<number>, p: number, q: number, r: number): Float64Array {
-  const c = new Float64Array(p * r);
-  for (let i = 0; i < p; i++) for (let k = 0; k < q; k++) for (let j = 0; j < r; j++) c[i * r + j] += a[i * q + k] * b[k * r + j];
-  return c;
-}
-
-function transpose(a: ArrayLike<number>, p: number, q: number): Float64Array {
-  const t = new Float64Array(p * q);
-  for (let i = 0; i < p; i++) for (let j = 0; j < q; j++) t[j * p + i] = a[i * q + j];
-  return t;
-}
-
-function identity(n: number): Float64Array {
-  const e = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) e[i * n + i] = 1;
-  return e;
-}
 
 parity('symEig: eigenvalues match the reference; vectors are orthonormal and diagonalise A', ({ t, native, ref, dtype, gen }) => {
   const tol = dtype === 'float64' ? 1e-11 : 2e-4;
@@ -43,7 +18,7 @@ parity('symEig: eigenvalues match the reference; vectors are orthonormal and dia
     const [vr, vn] = vals;
     t.true(maxDiff(vn.values, vr.values) <= tol * n, `eigenvalues n=${n}`);
     const v = vn.vectors;
-    t.true(maxDiff(matmul(transpose(v, n, n), v, n, n, n), identity(n)) <= tol * n, `VᵀV = I, n=${n}`);
+    t.true(orthonormalityError(v, n, n) <= tol * n, `VᵀV = I, n=${n}`);
     const av = matmul(a, v, n, n, n);
     const vl = Float64Array.from(v, (x, idx) => x * vn.values[idx % n]);
     t.true(maxDiff(av, vl) <= tol * n * 2, `AV = VΛ, n=${n}`);
@@ -64,8 +39,8 @@ parity('svd: singular values match the reference; U, Vᵀ orthonormal; A = U S V
     });
     const [r, c] = out;
     t.true(maxDiff(c.s, r.s) <= tol * m, `singular values ${m}×${n}`);
-    t.true(maxDiff(matmul(transpose(c.u, m, k), c.u, k, m, k), identity(k)) <= tol * m, `UᵀU = I ${m}×${n}`);
-    t.true(maxDiff(matmul(c.vt, transpose(c.vt, k, n), k, n, k), identity(k)) <= tol * n, `VᵀV = I ${m}×${n}`);
+    t.true(orthonormalityError(c.u, m, k) <= tol * m, `UᵀU = I ${m}×${n}`);
+    t.true(orthonormalityError(transpose(c.vt, k, n), n, k) <= tol * n, `VᵀV = I ${m}×${n}`);
     const us = Float64Array.from(c.u, (x, idx) => x * c.s[idx % k]);
     t.true(maxDiff(matmul(us, c.vt, m, k, n), a) <= tol * Math.max(m, n), `A = USVᵀ ${m}×${n}`);
   }

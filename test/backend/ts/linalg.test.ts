@@ -1,6 +1,7 @@
 import test, { type ExecutionContext } from 'ava';
 import { svd, symEig } from '../../../src/backend/ts/linalg';
 import type { FloatArray } from '../../../src/backend/backend';
+import { matmul, orthonormalityError, transpose } from '../../helpers/matrix';
 import { DTYPES, gaussian, mulberry32, type FloatCtor, type Rng } from './helpers';
 
 /** max |entry| of a row-major rows×cols matrix. */
@@ -8,27 +9,6 @@ function maxAbs(x: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i]));
   return m;
-}
-
-/** Row-major product of a (m×k) and b (k×n), in doubles. */
-function matmul(a: ArrayLike<number>, b: ArrayLike<number>, m: number, k: number, n: number): Float64Array {
-  const c = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) c[i * n + j] += a[i * k + p] * b[p * n + j];
-  return c;
-}
-
-function transpose(a: ArrayLike<number>, rows: number, cols: number): Float64Array {
-  const t = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = a[i * cols + j];
-  return t;
-}
-
-/** max |QᵀQ - I| for the columns of a rows×cols matrix q. */
-function orthonormalityError(q: ArrayLike<number>, rows: number, cols: number): number {
-  const qtq = matmul(transpose(q, rows, cols), q, cols, rows, cols);
-  let worst = 0;
-  for (let i = 0; i < cols; i++) for (let j = 0; j < cols; j++) worst = Math.max(worst, Math.abs(qtq[i * cols + j] - (i === j ? 1 : 0)));
-  return worst;
 }
 
 /** A random rows×cols matrix with orthonormal columns (Gram–Schmidt on Gaussian columns). */
