@@ -1,5 +1,6 @@
 /** Every subcommand of dist/run.js, in the order `--help` lists them. */
 import type { Command } from './cli/command';
 import { doctor } from './cli/doctor';
+import { denseRes } from './experiments/dense-res';
 
-export const commands: readonly Command[] = [doctor];
+export const commands: readonly Command[] = [denseRes, doctor];

@@ -2,6 +2,9 @@
  * The command line: `run.js <command> [flags]`. Looks the command up, parses
  * its flags, runs it. Usage errors print one line and exit with code 2.
  */
+import { DataError } from '../data/errors';
+import { BackendUnavailableError } from '../errors';
+import { CheckpointError } from '../io/errors';
 import { UsageError, formatFlags, parseFlags } from './flags';
 import type { Command } from './command';
 
@@ -43,7 +46,8 @@ export async function main(commands: readonly Command[], argv: readonly string[]
     await command.run(parseFlags(command.flags, rest));
     return 0;
   } catch (err) {
-    if (err instanceof UsageError) {
+    // Problems with what the user gave us (flags, files, data sets, backends): one line, exit code 2.
+    if (err instanceof UsageError || err instanceof DataError || err instanceof CheckpointError || err instanceof BackendUnavailableError) {
       console.error(`error: ${command.name}: ${err.message}`);
       return 2;
     }

@@ -4,6 +4,8 @@
  * collector (no dispose). Ops run through the backend's kernels; shape
  * logic (broadcasting, views, concatenation) lives here.
  */
+import { backward as runBackward, record, type GradNode } from '../autograd/graph';
+import { isGradEnabled } from '../autograd/mode';
 import { backend as backendByName, getBackend } from '../backend';
 import type { Backend, BackendName, BinaryOp, DType, FloatArray, ReduceOp, UnaryOp } from '../backend/backend';
 import { DTypeError, ShapeError } from '../errors';
@@ -18,6 +20,8 @@ export type NestedArray = number | NestedArray[];
 export interface TensorOptions {
   dtype?: DType;
   backend?: BackendName | Backend;
+  /** Record operations on this tensor for backward() (a leaf of the graph). */
+  requiresGrad?: boolean;
 }
 
 export interface RandomOptions extends TensorOptions {
@@ -89,6 +93,14 @@ export class Tensor {
   readonly data: FloatArray;
   readonly shape: readonly number[];
   readonly backend: Backend;
+  /** Whether ops on this tensor are recorded for reverse mode. */
+  requiresGrad = false;
+  /** The accumulated gradient of a leaf after backward(). */
+  grad: Tensor | null = null;
+  /** The op that produced this tensor, when it was recorded. */
+  gradFn: GradNode | null = null;
+  /** The forward-mode tangent carried by a dual tensor (see autograd.jvp). */
+  tangent: Tensor | null = null;
 
   /** Wraps a typed array (not copied) with a shape; prefer the factory functions. */
   constructor(data: FloatArray, shape: Shape, backend?: Backend) {
@@ -130,14 +142,14 @@ export class Tensor {
     if (options.shape !== undefined) shape = inferShape(options.shape, flat.length);
     const data = allocate(dtype, flat.length);
     data.set(flat);
-    return new Tensor(data, shape, resolveBackend(options.backend));
+    return new Tensor(data, shape, resolveBackend(options.backend)).requiresGrad_(options.requiresGrad ?? false);
   }
 
   static full(shape: Shape, value: number, options: TensorOptions = {}): Tensor {
     const s = checkShape(shape);
     const data = allocate(resolveDType(options.dtype), sizeOf(s));
     if (value !== 0) data.fill(value);
-    return new Tensor(data, s, resolveBackend(options.backend));
+    return new Tensor(data, s, resolveBackend(options.backend)).requiresGrad_(options.requiresGrad ?? false);
   }
 
   static zeros(shape: Shape, options: TensorOptions = {}): Tensor {
@@ -166,16 +178,44 @@ export class Tensor {
 
   /** Uniform in [low, high) from the seeded generator. */
   static rand(shape: Shape, options: RandomOptions & { low?: number; high?: number } = {}): Tensor {
-    const t = Tensor.zeros(shape, options);
+    const t = Tensor.zeros(shape, { ...options, requiresGrad: false });
     (options.generator ?? defaultGenerator).fillUniform(t.data, options.low ?? 0, options.high ?? 1);
-    return t;
+    return t.requiresGrad_(options.requiresGrad ?? false);
   }
 
   /** Normal(mean, std) from the seeded generator. */
   static randn(shape: Shape, options: RandomOptions & { mean?: number; std?: number } = {}): Tensor {
-    const t = Tensor.zeros(shape, options);
+    const t = Tensor.zeros(shape, { ...options, requiresGrad: false });
     (options.generator ?? defaultGenerator).fillNormal(t.data, options.mean ?? 0, options.std ?? 1);
-    return t;
+    return t.requiresGrad_(options.requiresGrad ?? false);
+  }
+
+  /** Zeros (or ones) with this tensor's shape, dtype and backend. */
+  zerosLike(): Tensor {
+    return new Tensor(allocate(this.dtype, this.size), this.shape, this.backend);
+  }
+
+  onesLike(): Tensor {
+    return this.zerosLike().fill_(1);
+  }
+
+  // ---- autograd -------------------------------------------------------------
+
+  /** Marks a leaf tensor as requiring grad (or not); returns it. */
+  requiresGrad_(flag = true): this {
+    if (!flag && this.gradFn) throw new Error('requiresGrad_(false) on a tensor computed by recorded ops; use detach()');
+    this.requiresGrad = flag;
+    return this;
+  }
+
+  /** The same values, cut from the graph (shares the data). */
+  detach(): Tensor {
+    return new Tensor(this.data, this.shape, this.backend);
+  }
+
+  /** Accumulates the gradient of this tensor (a scalar, or with `gradient` given) into the leaves' `.grad`. */
+  backward(gradient?: Tensor): void {
+    runBackward(this, gradient);
   }
 
   // ---- conversion -----------------------------------------------------------
@@ -183,18 +223,19 @@ export class Tensor {
   /** The same values on another backend (host backends share the array). */
   to(target: BackendName | Backend): Tensor {
     const b = resolveBackend(target);
-    return b === this.backend ? this : new Tensor(this.data, this.shape, b);
+    return b === this.backend ? this : record('reshape', [this], new Tensor(this.data, this.shape, b), {});
   }
 
   astype(dtype: DType): Tensor {
     if (checkDType(dtype) === this.dtype) return this;
     const data = allocate(dtype, this.size);
     data.set(this.data);
-    return new Tensor(data, this.shape, this.backend);
+    return record('astype', [this], new Tensor(data, this.shape, this.backend), {});
   }
 
+  /** A copy (gradients flow through it). */
   clone(): Tensor {
-    return new Tensor(this.data.slice(), this.shape, this.backend);
+    return record('reshape', [this], new Tensor(this.data.slice(), this.shape, this.backend), {});
   }
 
   /** Nested JS arrays (a number for a 0-d tensor). */
@@ -225,7 +266,7 @@ export class Tensor {
   /** Same data, new shape (one dimension may be -1). No copy. */
   reshape(...shape: number[] | [Shape]): Tensor {
     const target = Array.isArray(shape[0]) ? (shape[0] as Shape) : (shape as number[]);
-    return new Tensor(this.data, inferShape(target, this.size), this.backend);
+    return record('reshape', [this], new Tensor(this.data, inferShape(target, this.size), this.backend), {});
   }
 
   flatten(): Tensor {
@@ -243,7 +284,7 @@ export class Tensor {
     const shape = perm.map((a) => this.shape[a]);
     const out = allocate(this.dtype, this.size);
     this.backend.copyStrided(shape, this.data, perm.map((a) => own[a]), out);
-    return new Tensor(out, shape, this.backend);
+    return record('permute', [this], new Tensor(out, shape, this.backend), { axes: perm });
   }
 
   /** Swaps two axes (default: the last two), as a copy. */
@@ -269,7 +310,8 @@ export class Tensor {
       throw new RangeError(`Row slice ${start}:${end} is out of range for ${rows} rows`);
     }
     const rowSize = rows === 0 ? 0 : this.size / rows;
-    return new Tensor(this.data.subarray(start * rowSize, end * rowSize), [end - start, ...this.shape.slice(1)], this.backend);
+    const view = new Tensor(this.data.subarray(start * rowSize, end * rowSize), [end - start, ...this.shape.slice(1)], this.backend);
+    return record('slice', [this], view, { axis: 0, start, end });
   }
 
   /** Indices start..end-1 along an axis (a view for axis 0, else a copy). */
@@ -286,7 +328,7 @@ export class Tensor {
     shape[ax] = stop - start;
     const out = allocate(this.dtype, sizeOf(shape));
     if (out.length > 0) this.backend.copyStrided(shape, this.data.subarray(start * strides[ax]), strides, out);
-    return new Tensor(out, shape, this.backend);
+    return record('slice', [this], new Tensor(out, shape, this.backend), { axis: ax, start, end: stop });
   }
 
   /** Joins tensors along an axis (columns of matrices with axis 1). */
@@ -313,7 +355,7 @@ export class Tensor {
       for (let o = 0; o < outer; o++) out.set(t.data.subarray(o * chunk, (o + 1) * chunk), o * outRow + offset);
       offset += chunk;
     }
-    return new Tensor(out, shape, first.backend);
+    return record('concat', [...tensors], new Tensor(out, shape, first.backend), { axis: ax });
   }
 
   /** A copy with the given (broadcast-compatible) shape. */
@@ -321,7 +363,7 @@ export class Tensor {
     const target = checkShape(shape);
     const out = allocate(this.dtype, sizeOf(target));
     this.backend.copyStrided(target, this.data, broadcastStrides(this.shape, target), out);
-    return new Tensor(out, target, this.backend);
+    return record('broadcastTo', [this], new Tensor(out, target, this.backend), {});
   }
 
   // ---- matrix product -------------------------------------------------------
@@ -364,10 +406,12 @@ export class Tensor {
         b2.data.subarray(i * bStep, i * bStep + k * n), bc,
         0, out.subarray(i * m * n, (i + 1) * m * n), n);
     }
+    const product = record('matmul', [a2, b2], new Tensor(out, [...batchShape, m, n], a.backend), { transposeA: ta, transposeB: tb });
+    if (this.ndim > 1 && other.ndim > 1) return product;
     let shape = [...batchShape, m, n];
     if (this.ndim === 1) shape = shape.filter((_, i) => i !== shape.length - 2);
     if (other.ndim === 1) shape = shape.slice(0, -1);
-    return new Tensor(out, shape, a.backend);
+    return product.reshape(shape);
   }
 
   // ---- elementwise ----------------------------------------------------------
@@ -379,11 +423,20 @@ export class Tensor {
     const shape = broadcastShapes(a.shape, b.shape);
     const out = allocate(a.dtype, sizeOf(shape));
     a.backend.binary(op, shape, a.data, broadcastStrides(a.shape, shape), b.data, broadcastStrides(b.shape, shape), out);
-    return new Tensor(out, shape, a.backend);
+    const name = op === 'max' ? 'maximum' : op === 'min' ? 'minimum' : op;
+    return record(name, [a, b], new Tensor(out, shape, a.backend), {});
+  }
+
+  /** In-place ops bypass the graph: refuse them where they would silently break gradients. */
+  private checkInPlace(what: string): void {
+    if (this.requiresGrad && isGradEnabled()) {
+      throw new Error(`${what} on a tensor that requires grad would bypass autograd; wrap the update in noGrad()`);
+    }
   }
 
   /** In-place `this = this op other`; other must broadcast to this tensor's shape. */
   private binaryInPlace(op: BinaryOp, other: Tensor | number): this {
+    this.checkInPlace(`${op}_`);
     const rhs = typeof other === 'number' ? Tensor.scalarLike(this, other) : other;
     sameBackend(this, rhs, op);
     if (rhs.dtype !== this.dtype) throw new DTypeError(`In-place ${op}: ${rhs.dtype} into ${this.dtype}`);
@@ -412,6 +465,7 @@ export class Tensor {
 
   /** this += alpha * other (same shape), the optimizer's update. */
   addScaled_(other: Tensor, alpha: number): this {
+    this.checkInPlace('addScaled_');
     sameBackend(this, other, 'addScaled_');
     if (!sameShape(this.shape, other.shape)) {
       throw new ShapeError(`addScaled_: shapes ${shapeString(this.shape)} and ${shapeString(other.shape)} differ`);
@@ -423,17 +477,20 @@ export class Tensor {
 
   /** this *= alpha. */
   scale_(alpha: number): this {
+    this.checkInPlace('scale_');
     this.backend.scale(alpha, this.data, this.data);
     return this;
   }
 
   fill_(value: number): this {
+    this.checkInPlace('fill_');
     this.data.fill(value);
     return this;
   }
 
   /** Copies another tensor's values (same shape) into this one. */
   copy_(other: Tensor): this {
+    this.checkInPlace('copy_');
     if (!sameShape(this.shape, other.shape)) {
       throw new ShapeError(`copy_: shapes ${shapeString(this.shape)} and ${shapeString(other.shape)} differ`);
     }
@@ -444,7 +501,7 @@ export class Tensor {
   private unary(op: UnaryOp): Tensor {
     const out = allocate(this.dtype, this.size);
     this.backend.unary(op, this.data, out);
-    return new Tensor(out, this.shape, this.backend);
+    return record(op as 'neg', [this], new Tensor(out, this.shape, this.backend), {});
   }
 
   neg(): Tensor { return this.unary('neg'); }
@@ -463,7 +520,7 @@ export class Tensor {
   scale(alpha: number): Tensor {
     const out = allocate(this.dtype, this.size);
     this.backend.scale(alpha, this.data, out);
-    return new Tensor(out, this.shape, this.backend);
+    return record('scale', [this], new Tensor(out, this.shape, this.backend), { alpha });
   }
 
   // ---- reductions -----------------------------------------------------------
@@ -472,7 +529,7 @@ export class Tensor {
     if (axis === undefined) {
       const out = allocate(this.dtype, 1);
       this.backend.reduce(op, 1, this.size, 1, this.data, out);
-      return new Tensor(out, keepDims ? this.shape.map(() => 1) : [], this.backend);
+      return record(op, [this], new Tensor(out, keepDims ? this.shape.map(() => 1) : [], this.backend), { axis, keepDims });
     }
     const ax = normalizeAxis(axis, this.ndim);
     const outer = sizeOf(this.shape.slice(0, ax));
@@ -480,7 +537,7 @@ export class Tensor {
     const out = allocate(this.dtype, outer * inner);
     this.backend.reduce(op, outer, this.shape[ax], inner, this.data, out);
     const shape = keepDims ? this.shape.map((d, i) => (i === ax ? 1 : d)) : this.shape.filter((_, i) => i !== ax);
-    return new Tensor(out, shape, this.backend);
+    return record(op, [this], new Tensor(out, shape, this.backend), { axis, keepDims });
   }
 
   /** Sum of all elements, or along one axis. */
@@ -490,9 +547,7 @@ export class Tensor {
 
   mean(axis?: number, keepDims = false): Tensor {
     const count = axis === undefined ? this.size : this.shape[normalizeAxis(axis, this.ndim)];
-    const s = this.sum(axis, keepDims);
-    this.backend.scale(1 / count, s.data, s.data);
-    return s;
+    return this.sum(axis, keepDims).scale(1 / count);
   }
 
   /**

@@ -1,0 +1,35 @@
+/**
+ * The differentiable operations and what each records. Every op has a
+ * reverse-mode rule (vjp.ts, a total table: an op without one does not
+ * compile) and may have a forward-mode rule (jvp.ts).
+ */
+import type { Activation, FloatArray, NormActivation } from '../backend/backend';
+
+export interface ReduceAttrs { axis: number | undefined; keepDims: boolean }
+
+export interface OpAttrs {
+  add: object; sub: object; mul: object; div: object; pow: object; maximum: object; minimum: object;
+  neg: object; abs: object; sign: object; exp: object; log: object; sqrt: object; square: object;
+  reciprocal: object; tanh: object; sigmoid: object; relu: object;
+  scale: { alpha: number };
+  matmul: { transposeA: boolean; transposeB: boolean };
+  reshape: object;
+  permute: { axes: number[] };
+  slice: { axis: number; start: number; end: number };
+  concat: { axis: number };
+  broadcastTo: object;
+  astype: object;
+  sum: ReduceAttrs; max: ReduceAttrs; min: ReduceAttrs;
+  /** out = act(x + bias); inputs [x, bias | null]. */
+  biasActivation: { act: Activation };
+  /** out = act(LN(x + residual)); inputs [x, residual | null, gamma, beta]. */
+  layerNorm: { eps: number; act: NormActivation; mean: FloatArray; rstd: FloatArray };
+  /** mean NLL of log-softmax(logits); inputs [logits]. */
+  logSoftmaxNll: { labels: Int32Array; logProbs: FloatArray };
+  /** log-softmax over the last axis; inputs [x]. */
+  logSoftmax: object;
+  /** -mean_i x[i, labels[i]]; inputs [logProbs]. */
+  nll: { labels: Int32Array };
+}
+
+export type OpName = keyof OpAttrs;

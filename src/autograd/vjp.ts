@@ -1,0 +1,166 @@
+/**
+ * Reverse-mode rules: for each op, the gradients of its inputs given the
+ * gradient g of its output (vector-Jacobian products). Rules compose Tensor
+ * ops (run with recording off) or call the backend's fused backward kernels;
+ * they never touch a kernel's internals.
+ */
+import type { UnaryOp } from '../backend/backend';
+import { normalizeAxis, sameShape, type Shape } from '../tensor/shape';
+import { Tensor, allocate } from '../tensor/tensor';
+import type { OpAttrs, OpName, ReduceAttrs } from './ops';
+
+export type VjpRule<K extends OpName> =
+  (g: Tensor, inputs: (Tensor | null)[], out: Tensor, attrs: OpAttrs[K]) => (Tensor | null)[];
+
+/** A unary kernel applied outside the graph (masks and derivative helpers). */
+function unaryRaw(op: UnaryOp, t: Tensor): Tensor {
+  const out = allocate(t.dtype, t.size);
+  t.backend.unary(op, t.data, out);
+  return new Tensor(out, t.shape, t.backend);
+}
+
+/** Sums a broadcast gradient back to the shape of the operand it came from. */
+export function sumToShape(g: Tensor, shape: Shape): Tensor {
+  if (sameShape(g.shape, shape)) return g;
+  let r = g;
+  while (r.ndim > shape.length) r = r.sum(0);
+  for (let i = 0; i < shape.length; i++) {
+    if (shape[i] === 1 && r.shape[i] !== 1) r = r.sum(i, true);
+  }
+  return r.reshape(shape);
+}
+
+/** The gradient of a reduction, broadcast back over the reduced axis. */
+function expandReduced(g: Tensor, input: Tensor, attrs: ReduceAttrs): Tensor {
+  if (attrs.axis === undefined) return g.reshape(input.shape.map(() => 1)).broadcastTo(input.shape);
+  const ax = normalizeAxis(attrs.axis, input.ndim);
+  const kept = attrs.keepDims ? g : g.reshape(input.shape.map((d, i) => (i === ax ? 1 : d)));
+  return kept.broadcastTo(input.shape);
+}
+
+/** Where x equals the reduction's result (ties share the gradient equally). */
+function extremumGrad(g: Tensor, x: Tensor, out: Tensor, attrs: ReduceAttrs): Tensor {
+  const hit = unaryRaw('reluMask', expandReduced(out, x, attrs).sub(x).abs()).neg().add(1);
+  const count = attrs.axis === undefined ? hit.sum() : hit.sum(attrs.axis, true);
+  return expandReduced(g, x, attrs).mul(hit).div(attrs.axis === undefined ? count.item() : count);
+}
+
+/** Each input's gradient summed back to its shape; null for inputs that need none. */
+function unbroadcast(grads: (Tensor | null)[], inputs: (Tensor | null)[]): (Tensor | null)[] {
+  return grads.map((gi, i) => (gi && inputs[i]?.requiresGrad ? sumToShape(gi, inputs[i]!.shape) : null));
+}
+
+/** 1 where a > b, 0 where a < b, 1/2 at ties. */
+function greaterMask(a: Tensor, b: Tensor): Tensor {
+  const diff = a.sub(b);
+  return unaryRaw('reluMask', diff).add(unaryRaw('reluMask', diff.neg()).neg().add(1)).scale(0.5);
+}
+
+export const vjpRules: { [K in OpName]: VjpRule<K> } = {
+  add: (g, [a, b]) => unbroadcast([g, g], [a, b]),
+  sub: (g, [a, b]) => unbroadcast([g, g.neg()], [a, b]),
+  mul: (g, [a, b]) => unbroadcast([a!.requiresGrad ? g.mul(b!) : null, b!.requiresGrad ? g.mul(a!) : null], [a, b]),
+  div: (g, [a, b]) => unbroadcast([a!.requiresGrad ? g.div(b!) : null, b!.requiresGrad ? g.mul(a!).div(b!.square()).neg() : null], [a, b]),
+  pow: (g, [a, b], out) => unbroadcast([
+    a!.requiresGrad ? g.mul(b!).mul(a!.pow(b!.sub(1))) : null,
+    b!.requiresGrad ? g.mul(out).mul(a!.log()) : null,
+  ], [a, b]),
+  maximum: (g, [a, b]) => {
+    const m = greaterMask(a!, b!);
+    return unbroadcast([g.mul(m), g.mul(m.neg().add(1))], [a, b]);
+  },
+  minimum: (g, [a, b]) => {
+    const m = greaterMask(b!, a!);
+    return unbroadcast([g.mul(m), g.mul(m.neg().add(1))], [a, b]);
+  },
+  neg: (g) => [g.neg()],
+  abs: (g, [a]) => [g.mul(a!.sign())],
+  sign: (g) => [g.zerosLike()],
+  exp: (g, _, out) => [g.mul(out)],
+  log: (g, [a]) => [g.div(a!)],
+  sqrt: (g, _, out) => [g.div(out).scale(0.5)],
+  square: (g, [a]) => [g.mul(a!).scale(2)],
+  reciprocal: (g, _, out) => [g.mul(out.square()).neg()],
+  tanh: (g, _, out) => [g.mul(unaryRaw('tanhGrad', out))],
+  sigmoid: (g, _, out) => [g.mul(out).mul(out.neg().add(1))],
+  relu: (g, [a]) => [g.mul(unaryRaw('reluMask', a!))],
+  scale: (g, _, __, { alpha }) => [g.scale(alpha)],
+  matmul: (g, [a, b], _, { transposeA: ta, transposeB: tb }) => {
+    const dA = a!.requiresGrad
+      ? (ta ? b!.matmul(g, { transposeA: tb, transposeB: true }) : g.matmul(b!, { transposeB: !tb }))
+      : null;
+    const dB = b!.requiresGrad
+      ? (tb ? g.matmul(a!, { transposeA: true, transposeB: ta }) : a!.matmul(g, { transposeA: !ta }))
+      : null;
+    // A plain matrix used against a batch gets the sum over the batch.
+    const fold = (d: Tensor | null, x: Tensor) => (d && d.ndim > x.ndim ? d.reshape(-1, ...x.shape).sum(0) : d);
+    return [fold(dA, a!), fold(dB, b!)];
+  },
+  reshape: (g, [a]) => [g.reshape(a!.shape)],
+  permute: (g, _, __, { axes }) => {
+    const inverse = new Array<number>(axes.length);
+    axes.forEach((a, i) => { inverse[a] = i; });
+    return [g.permute(...inverse)];
+  },
+  slice: (g, [a], _, { axis, start, end }) => {
+    const parts: Tensor[] = [];
+    const piece = (len: number) => {
+      const shape = [...a!.shape];
+      shape[axis] = len;
+      return Tensor.zeros(shape, { dtype: g.dtype, backend: g.backend });
+    };
+    if (start > 0) parts.push(piece(start));
+    parts.push(g);
+    if (end < a!.shape[axis]) parts.push(piece(a!.shape[axis] - end));
+    return [parts.length === 1 ? g : Tensor.concat(parts, axis)];
+  },
+  concat: (g, inputs, _, { axis }) => {
+    let offset = 0;
+    return inputs.map((x) => {
+      const len = x!.shape[axis];
+      const part = x!.requiresGrad ? g.slice(axis, offset, offset + len) : null;
+      offset += len;
+      return part;
+    });
+  },
+  broadcastTo: (g, [a]) => [sumToShape(g, a!.shape)],
+  astype: (g, [a]) => [g.astype(a!.dtype)],
+  sum: (g, [a], _, attrs) => [expandReduced(g, a!, attrs)],
+  max: (g, [a], out, attrs) => [extremumGrad(g, a!, out, attrs)],
+  min: (g, [a], out, attrs) => [extremumGrad(g, a!, out, attrs)],
+  biasActivation: (g, [x, bias], out, { act }) => {
+    const n = x!.shape[x!.ndim - 1];
+    const m = x!.size / n;
+    const dX = allocate(x!.dtype, x!.size);
+    const dBias = bias?.requiresGrad ? allocate(x!.dtype, n) : null;
+    x!.backend.biasActivationBackward(act, m, n, g.data, out.data, dX, dBias);
+    // The bias may be [n] or e.g. [1, n]: its gradient takes the bias's own shape.
+    return [new Tensor(dX, x!.shape, x!.backend), dBias ? new Tensor(dBias, bias!.shape, x!.backend) : null];
+  },
+  layerNorm: (g, [x, residual, gamma, beta], out, { act, mean, rstd }) => {
+    const n = x!.shape[x!.ndim - 1];
+    const m = x!.size / n;
+    const dX = allocate(x!.dtype, x!.size);
+    const dGamma = gamma!.requiresGrad ? allocate(x!.dtype, n) : null;
+    const dBeta = beta!.requiresGrad ? allocate(x!.dtype, n) : null;
+    x!.backend.layerNormBackward(m, n, g.data, x!.data, residual?.data ?? null, mean, rstd, gamma!.data, act,
+      out.data, dX, dGamma, dBeta);
+    const dx = new Tensor(dX, x!.shape, x!.backend);
+    return [dx, residual ? dx : null,
+      dGamma ? new Tensor(dGamma, [n], x!.backend) : null, dBeta ? new Tensor(dBeta, [n], x!.backend) : null];
+  },
+  logSoftmaxNll: (g, [logits], _, { labels, logProbs }) => {
+    const [m, c] = logits!.shape;
+    const d = allocate(logits!.dtype, m * c);
+    logits!.backend.logSoftmaxNllBackward(m, c, logProbs, labels, g.item(), d);
+    return [new Tensor(d, logits!.shape, logits!.backend)];
+  },
+  logSoftmax: (g, _, out) => [g.sub(out.exp().mul(g.sum(-1, true)))],
+  nll: (g, [logProbs], _, { labels }) => {
+    const [m, c] = logProbs!.shape;
+    const d = allocate(logProbs!.dtype, m * c);
+    const scale = -g.item() / m;
+    for (let i = 0; i < m; i++) d[i * c + labels[i]] = scale;
+    return [new Tensor(d, logProbs!.shape, logProbs!.backend)];
+  },
+};

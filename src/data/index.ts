@@ -1,0 +1,15 @@
+/** Data sets: IDX files, MNIST / Fashion-MNIST / CIFAR-10 loaders, sampling, splits, minibatches. */
+export { DataError } from './errors';
+export { encodeIdx, parseIdx, readIdx, readIdxCached, writeIdx } from './idx';
+export type { IdxFile } from './idx';
+export { clearDataCache, dataCacheStats } from './cache';
+export {
+  FASHION_MNIST_CLASSES, FASHION_MNIST_DIR, idxFileNames, loadFashionMnist, loadMnist, mnistDataDir,
+} from './mnist';
+export type { MnistOptions, Split } from './mnist';
+export { CIFAR10_CLASSES, CIFAR10_RECORD_BYTES, loadCifar10 } from './cifar10';
+export type { Cifar10Options } from './cifar10';
+export {
+  classBalancedSubsample, featureCount, gatherRows, MinibatchLoader, sampleBatch, stratifiedSplit, subset, toTensor,
+} from './dataset';
+export type { ImageDataset, Minibatch, MinibatchLoaderOptions, ToTensorOptions } from './dataset';

@@ -1,0 +1,229 @@
+/**
+ * The dense residual MLP with a hand-derived backward pass, straight on the
+ * backend's kernels with buffers allocated once.
+ *
+ * Layout: the X-rows of W1, W2, W3 are packed side by side into one d×3h
+ * matrix `wx` (their bias rows into `bx`), so the forward pass multiplies X
+ * once (P = X·wx, B×3h) and the backward pass gets all three X-block
+ * gradients from one GEMM (dwx = Xᵀ [dZ1‖dZ2‖dZ3]). The gradient with
+ * respect to X is never computed. LayerNorm, its residual add and the ReLU
+ * run as one fused kernel each way; LN backward per row is
+ * dz = rstd · (g - mean(g) - ẑ · mean(g ẑ)) with g = gamma · dOut masked by the ReLU.
+ */
+import type { Backend, DType, FloatArray } from '../../backend/backend';
+import { Tensor, allocate } from '../../tensor/tensor';
+import type { DenseResModel, DenseResShape, DenseResWeights } from './weights';
+
+const EPS = 1e-5;
+
+interface Params {
+  wx: FloatArray; bx: FloatArray; w2h: FloatArray; w3h: FloatArray; w4: FloatArray; b4: FloatArray;
+  gamma: FloatArray[]; beta: FloatArray[];
+}
+
+export class ManualDenseRes implements DenseResModel {
+  private readonly d: number;
+  private readonly h: number;
+  private readonly c: number;
+  private readonly p: Params;
+  private readonly g: Params;
+  // Activations (sized for maxBatch rows).
+  private readonly P: FloatArray; private readonly dP: FloatArray;
+  private readonly Z: FloatArray[]; private readonly H: FloatArray[];
+  private readonly mean: FloatArray[]; private readonly rstd: FloatArray[];
+  private readonly dH: FloatArray[]; private readonly dZ: FloatArray[];
+  private readonly Z4: FloatArray; private readonly logProbs: FloatArray; private readonly dZ4: FloatArray;
+  private readonly argmax: Int32Array;
+
+  constructor(readonly shape: DenseResShape, weights: DenseResWeights, private readonly backend: Backend,
+              readonly dtype: DType, readonly maxBatch: number) {
+    const { inputs: d, hidden: h, classes: c } = shape;
+    this.d = d; this.h = h; this.c = c;
+    const a = (n: number) => allocate(dtype, n);
+    const params = (): Params => ({
+      wx: a(d * 3 * h), bx: a(3 * h), w2h: a(h * h), w3h: a(2 * h * h), w4: a(h * c), b4: a(c),
+      gamma: [a(h), a(h), a(h)], beta: [a(h), a(h), a(h)],
+    });
+    this.p = params();
+    this.g = params();
+    this.pack(weights);
+    const B = maxBatch;
+    this.P = a(B * 3 * h); this.dP = a(B * 3 * h);
+    const three = () => [a(B * h), a(B * h), a(B * h)];
+    this.Z = three(); this.H = three(); this.dH = three(); this.dZ = three();
+    this.mean = [a(B), a(B), a(B)]; this.rstd = [a(B), a(B), a(B)];
+    this.Z4 = a(B * c); this.logProbs = a(B * c); this.dZ4 = a(B * c);
+    this.argmax = new Int32Array(B);
+  }
+
+  /** Copies spec-layout weights into the packed buffers. */
+  private pack(w: DenseResWeights): void {
+    const { d, h, c, p } = this;
+    [w.W1, w.W2, w.W3].forEach((W, k) => {
+      for (let i = 0; i < d; i++) p.wx.set(W.data.subarray(i * h, (i + 1) * h), i * 3 * h + k * h);
+      const biasRow = d + k * h;
+      p.bx.set(W.data.subarray(biasRow * h, (biasRow + 1) * h), k * h);
+    });
+    p.w2h.set(w.W2.data.subarray(d * h, (d + h) * h));
+    p.w3h.set(w.W3.data.subarray(d * h, (d + 2 * h) * h));
+    p.w4.set(w.W4.data.subarray(0, h * c));
+    p.b4.set(w.W4.data.subarray(h * c, (h + 1) * c));
+    for (let k = 0; k < 3; k++) {
+      p.gamma[k].set(w.gamma[k].data);
+      p.beta[k].set(w.beta[k].data);
+    }
+  }
+
+  /** Packed buffers (parameters or gradients) as spec-layout tensors. */
+  private unpack(q: Params): Record<string, Tensor> {
+    const { d, h, c } = this;
+    const t = (data: FloatArray, shape: number[]) => new Tensor(data, shape, this.backend);
+    const out: Record<string, Tensor> = {};
+    const rows = [d + 1, d + h + 1, d + 2 * h + 1];
+    for (let k = 0; k < 3; k++) {
+      const W = allocate(this.dtype, rows[k] * h);
+      for (let i = 0; i < d; i++) W.set(q.wx.subarray(i * 3 * h + k * h, i * 3 * h + (k + 1) * h), i * h);
+      if (k === 1) W.set(q.w2h, d * h);
+      if (k === 2) W.set(q.w3h, d * h);
+      W.set(q.bx.subarray(k * h, (k + 1) * h), (rows[k] - 1) * h);
+      out[`W${k + 1}`] = t(W, [rows[k], h]);
+    }
+    const W4 = allocate(this.dtype, (h + 1) * c);
+    W4.set(q.w4);
+    W4.set(q.b4, h * c);
+    out.W4 = t(W4, [h + 1, c]);
+    if (this.shape.layerNorm) {
+      for (let k = 0; k < 3; k++) {
+        out[`ln${k + 1}.gamma`] = t(q.gamma[k].slice(), [h]);
+        out[`ln${k + 1}.beta`] = t(q.beta[k].slice(), [h]);
+      }
+    }
+    return out;
+  }
+
+  weights(): Record<string, Tensor> {
+    return this.unpack(this.p);
+  }
+
+  private checkBatch(x: FloatArray, y: Int32Array, B: number): void {
+    if (!Number.isInteger(B) || B < 1 || B > this.maxBatch) {
+      throw new RangeError(`Expected a batch of 1..${this.maxBatch} rows but received ${B}`);
+    }
+    if (x.length < B * this.d || y.length < B) {
+      throw new RangeError(`Batch of ${B} needs ${B * this.d} inputs and ${B} labels; received ${x.length} and ${y.length}`);
+    }
+  }
+
+  /** Forward pass on B rows; fills the activations and returns the mean loss and correct count. */
+  private forward(x: FloatArray, y: Int32Array, B: number): { loss: number; correct: number } {
+    const { backend: be, d, h, c, p } = this;
+    const v = (buf: FloatArray, n: number) => buf.subarray(0, n);
+    const [Z1, Z2, Z3] = this.Z.map((z) => v(z, B * h));
+    const [H1, H2, H3] = this.H.map((z) => v(z, B * h));
+    const P = v(this.P, B * 3 * h);
+    const labels = y.subarray(0, B);
+    // P = X·wx + bx: the X contributions (and biases) of all three layers in one GEMM.
+    be.gemm(false, false, B, 3 * h, d, 1, x, d, p.wx, 3 * h, 0, P, 3 * h);
+    be.binary('add', [B, 3 * h], P, [3 * h, 1], p.bx, [0, 1], P);
+    const block = (k: number, out: FloatArray) => be.copyStrided([B, h], P.subarray(k * h), [3 * h, 1], out);
+    const normRelu = (k: number, z: FloatArray, residual: FloatArray | null, out: FloatArray) => {
+      if (this.shape.layerNorm) {
+        be.layerNormForward(B, h, z, residual, p.gamma[k], p.beta[k], EPS, 'relu', out, this.mean[k], this.rstd[k]);
+      } else {
+        if (residual) be.axpy(1, residual, z);
+        be.biasActivationForward('relu', B, h, z, null, out);
+      }
+    };
+    block(0, Z1);
+    normRelu(0, Z1, null, H1);
+    block(1, Z2);
+    be.gemm(false, false, B, h, h, 1, H1, h, p.w2h, h, 1, Z2, h);
+    normRelu(1, Z2, H1, H2);
+    block(2, Z3);
+    be.gemm(false, false, B, h, h, 1, H1, h, p.w3h, h, 1, Z3, h);
+    be.gemm(false, false, B, h, h, 1, H2, h, p.w3h.subarray(h * h), h, 1, Z3, h);
+    normRelu(2, Z3, H2, H3);
+    const Z4 = v(this.Z4, B * c);
+    be.gemm(false, false, B, c, h, 1, H3, h, p.w4, c, 0, Z4, c);
+    be.biasActivationForward('identity', B, c, Z4, p.b4, Z4);
+    const loss = be.logSoftmaxNllForward(B, c, Z4, labels, v(this.logProbs, B * c), this.argmax.subarray(0, B));
+    let correct = 0;
+    for (let i = 0; i < B; i++) if (this.argmax[i] === labels[i]) correct++;
+    return { loss, correct };
+  }
+
+  /** Backward pass after forward(); fills the packed gradients. */
+  private backward(x: FloatArray, y: Int32Array, B: number): void {
+    const { backend: be, d, h, c, p, g } = this;
+    const v = (buf: FloatArray, n: number) => buf.subarray(0, n);
+    const [Z1, Z2, Z3] = this.Z.map((z) => v(z, B * h));
+    const [H1, H2, H3] = this.H.map((z) => v(z, B * h));
+    const [dH1, dH2, dH3] = this.dH.map((z) => v(z, B * h));
+    const [dZ1, dZ2, dZ3] = this.dZ.map((z) => v(z, B * h));
+    const dZ4 = v(this.dZ4, B * c);
+    be.logSoftmaxNllBackward(B, c, v(this.logProbs, B * c), y.subarray(0, B), 1, dZ4);
+    be.gemm(true, false, h, c, B, 1, H3, h, dZ4, c, 0, g.w4, c);
+    be.reduce('sum', 1, B, c, dZ4, g.b4);
+    be.gemm(false, true, B, h, c, 1, dZ4, c, p.w4, c, 0, dH3, h);
+    // Through norm + relu; dZ is also the gradient of the residual input.
+    const normReluBack = (k: number, dOut: FloatArray, z: FloatArray, residual: FloatArray | null, out: FloatArray, dz: FloatArray) => {
+      if (this.shape.layerNorm) {
+        be.layerNormBackward(B, h, dOut, z, residual, this.mean[k], this.rstd[k], p.gamma[k], 'relu', out, dz, g.gamma[k], g.beta[k]);
+      } else {
+        be.biasActivationBackward('relu', B, h, dOut, out, dz, null);
+      }
+    };
+    const w3h1 = p.w3h.subarray(0, h * h);
+    const w3h2 = p.w3h.subarray(h * h);
+    // Layer 3: Z3 = P3 + H1·w3h1 + H2·w3h2, N3 = LN(Z3 + H2).
+    normReluBack(2, dH3, Z3, H2, H3, dZ3);
+    be.gemm(true, false, h, h, B, 1, H1, h, dZ3, h, 0, g.w3h, h);
+    be.gemm(true, false, h, h, B, 1, H2, h, dZ3, h, 0, g.w3h.subarray(h * h), h);
+    dH2.set(dZ3);
+    be.gemm(false, true, B, h, h, 1, dZ3, h, w3h2, h, 1, dH2, h);
+    be.gemm(false, true, B, h, h, 1, dZ3, h, w3h1, h, 0, dH1, h);
+    // Layer 2: Z2 = P2 + H1·w2h, N2 = LN(Z2 + H1).
+    normReluBack(1, dH2, Z2, H1, H2, dZ2);
+    be.gemm(true, false, h, h, B, 1, H1, h, dZ2, h, 0, g.w2h, h);
+    be.axpy(1, dZ2, dH1);
+    be.gemm(false, true, B, h, h, 1, dZ2, h, p.w2h, h, 1, dH1, h);
+    // Layer 1: Z1 = P1, N1 = LN(Z1).
+    normReluBack(0, dH1, Z1, null, H1, dZ1);
+    // [dZ1‖dZ2‖dZ3] side by side, then the X-block and bias gradients of all three layers at once.
+    const dP = v(this.dP, B * 3 * h);
+    for (let i = 0; i < B; i++) {
+      dP.set(dZ1.subarray(i * h, (i + 1) * h), i * 3 * h);
+      dP.set(dZ2.subarray(i * h, (i + 1) * h), i * 3 * h + h);
+      dP.set(dZ3.subarray(i * h, (i + 1) * h), i * 3 * h + 2 * h);
+    }
+    be.gemm(true, false, d, 3 * h, B, 1, x, d, dP, 3 * h, 0, g.wx, 3 * h);
+    be.reduce('sum', 1, B, 3 * h, dP, g.bx);
+  }
+
+  trainStep(x: FloatArray, y: Int32Array, B: number, lr: number): { loss: number; correct: number } {
+    this.checkBatch(x, y, B);
+    const result = this.forward(x, y, B);
+    this.backward(x, y, B);
+    const { p, g, backend: be } = this;
+    for (const key of ['wx', 'bx', 'w2h', 'w3h', 'w4', 'b4'] as const) be.axpy(-lr, g[key], p[key]);
+    if (this.shape.layerNorm) {
+      for (let k = 0; k < 3; k++) {
+        be.axpy(-lr, g.gamma[k], p.gamma[k]);
+        be.axpy(-lr, g.beta[k], p.beta[k]);
+      }
+    }
+    return result;
+  }
+
+  evaluate(x: FloatArray, y: Int32Array, B: number): { loss: number; correct: number } {
+    this.checkBatch(x, y, B);
+    return this.forward(x, y, B);
+  }
+
+  gradients(x: FloatArray, y: Int32Array, B: number): Record<string, Tensor> {
+    this.checkBatch(x, y, B);
+    this.forward(x, y, B);
+    this.backward(x, y, B);
+    return this.unpack(this.g);
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * Differentiable functions over tensors, including the fused native ones
+ * (bias + activation, LayerNorm with residual and relu, log-softmax + NLL).
+ * Each records one op, so backward runs the fused backward kernel.
+ */
+import { record } from '../autograd/graph';
+import { noGrad } from '../autograd/mode';
+import type { Activation, NormActivation } from '../backend/backend';
+import { ShapeError } from '../errors';
+import { shapeString } from '../tensor/shape';
+import { Tensor, allocate } from '../tensor/tensor';
+
+function lastDim(x: Tensor, what: string): { m: number; n: number } {
+  if (x.ndim < 1) throw new ShapeError(`${what} needs at least one dimension`);
+  const n = x.shape[x.ndim - 1];
+  return { m: n === 0 ? 0 : x.size / n, n };
+}
+
+function checkLabels(labels: Int32Array, m: number, c: number, what: string): void {
+  if (!(labels instanceof Int32Array)) throw new TypeError(`${what}: labels must be an Int32Array`);
+  if (labels.length !== m) throw new ShapeError(`${what}: ${labels.length} labels for ${m} rows`);
+  for (let i = 0; i < m; i++) {
+    if (labels[i] < 0 || labels[i] >= c) throw new RangeError(`${what}: label ${labels[i]} at row ${i} is outside 0..${c - 1}`);
+  }
+}
+
+/** act(x + bias) with bias broadcast over the rows of x (…×n); one fused kernel each way. */
+export function biasActivation(x: Tensor, bias: Tensor | null, act: Activation = 'identity'): Tensor {
+  const { m, n } = lastDim(x, 'biasActivation');
+  if (bias && (bias.size !== n || bias.dtype !== x.dtype)) {
+    throw new ShapeError(`biasActivation: bias ${shapeString(bias.shape)} (${bias.dtype}) does not fit x ${shapeString(x.shape)} (${x.dtype})`);
+  }
+  const out = allocate(x.dtype, x.size);
+  x.backend.biasActivationForward(act, m, n, x.data, bias?.data ?? null, out);
+  return record('biasActivation', [x, bias], new Tensor(out, x.shape, x.backend), { act });
+}
+
+/** x Wᵀ + b, then an activation (PyTorch's layout: weight is out×in). */
+export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null, act: Activation = 'identity'): Tensor {
+  const z = x.matmul(weight, { transposeB: true });
+  return bias || act !== 'identity' ? biasActivation(z, bias, act) : z;
+}
+
+export interface LayerNormOptions {
+  eps?: number;
+  /** Added to x before normalising (a residual connection). */
+  residual?: Tensor | null;
+  /** Applied after the affine transform, fused. */
+  act?: NormActivation;
+}
+
+/** act(gamma · (z - mean) / sqrt(var + eps) + beta) per row over the last axis, z = x (+ residual). */
+export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, options: LayerNormOptions = {}): Tensor {
+  const { m, n } = lastDim(x, 'layerNorm');
+  const eps = options.eps ?? 1e-5;
+  const act = options.act ?? 'identity';
+  const residual = options.residual ?? null;
+  if (gamma.size !== n || beta.size !== n) {
+    throw new ShapeError(`layerNorm: gamma ${shapeString(gamma.shape)} and beta ${shapeString(beta.shape)} must have ${n} elements for x ${shapeString(x.shape)}`);
+  }
+  if (residual && residual.shape.join() !== x.shape.join()) {
+    throw new ShapeError(`layerNorm: residual ${shapeString(residual.shape)} must match x ${shapeString(x.shape)}`);
+  }
+  const out = allocate(x.dtype, x.size);
+  const mean = allocate(x.dtype, m);
+  const rstd = allocate(x.dtype, m);
+  x.backend.layerNormForward(m, n, x.data, residual?.data ?? null, gamma.data, beta.data, eps, act, out, mean, rstd);
+  return record('layerNorm', [x, residual, gamma, beta], new Tensor(out, x.shape, x.backend), { eps, act, mean, rstd });
+}
+
+/** log-softmax over the last axis (stable: the row maximum is subtracted first). */
+export function logSoftmax(x: Tensor): Tensor {
+  const out = noGrad(() => {
+    const shifted = x.sub(x.max(-1, true));
+    return shifted.sub(shifted.exp().sum(-1, true).log());
+  });
+  return record('logSoftmax', [x], out, {});
+}
+
+/** softmax over the last axis, stable. */
+export function softmax(x: Tensor): Tensor {
+  return logSoftmax(x).exp();
+}
+
+/** Mean cross-entropy of logits (m×c) against class labels: one fused log-softmax + NLL kernel. */
+export function crossEntropy(logits: Tensor, labels: Int32Array): Tensor {
+  if (logits.ndim !== 2) throw new ShapeError(`crossEntropy needs m×c logits, not ${shapeString(logits.shape)}`);
+  const [m, c] = logits.shape;
+  checkLabels(labels, m, c, 'crossEntropy');
+  const logProbs = allocate(logits.dtype, m * c);
+  const loss = logits.backend.logSoftmaxNllForward(m, c, logits.data, labels, logProbs, null);
+  const out = allocate(logits.dtype, 1);
+  out[0] = loss;
+  return record('logSoftmaxNll', [logits], new Tensor(out, [], logits.backend), { labels, logProbs });
+}
+
+/** Mean negative log-likelihood of log-probabilities (m×c) at the labels. */
+export function nllLoss(logProbs: Tensor, labels: Int32Array): Tensor {
+  if (logProbs.ndim !== 2) throw new ShapeError(`nllLoss needs m×c log-probabilities, not ${shapeString(logProbs.shape)}`);
+  const [m, c] = logProbs.shape;
+  checkLabels(labels, m, c, 'nllLoss');
+  let total = 0;
+  for (let i = 0; i < m; i++) total -= logProbs.data[i * c + labels[i]];
+  const out = allocate(logProbs.dtype, 1);
+  out[0] = total / m;
+  return record('nll', [logProbs], new Tensor(out, [], logProbs.backend), { labels });
+}
+
+function checkSameShape(a: Tensor, b: Tensor, what: string): void {
+  if (a.shape.join() !== b.shape.join()) {
+    throw new ShapeError(`${what}: prediction ${shapeString(a.shape)} and target ${shapeString(b.shape)} differ`);
+  }
+}
+
+/** Mean squared error. */
+export function mseLoss(prediction: Tensor, target: Tensor): Tensor {
+  checkSameShape(prediction, target, 'mseLoss');
+  return prediction.sub(target).square().mean();
+}
+
+/**
+ * Mean of log(cosh(prediction - target)), computed stably as
+ * |d| + log(1 + exp(-2|d|)) - log 2; its derivative is tanh(d).
+ */
+export function logCoshLoss(prediction: Tensor, target: Tensor): Tensor {
+  checkSameShape(prediction, target, 'logCoshLoss');
+  const a = prediction.sub(target).abs();
+  return a.add(a.scale(-2).exp().add(1).log()).sub(Math.LN2).mean();
+}
+
+/** [x, 1]: a column of ones appended, so a bias folds into the weights. */
+export function appendOnes(x: Tensor): Tensor {
+  if (x.ndim !== 2) throw new ShapeError(`appendOnes needs a matrix, not ${shapeString(x.shape)}`);
+  return Tensor.concat([x, Tensor.ones([x.shape[0], 1], { dtype: x.dtype, backend: x.backend })], 1);
+}

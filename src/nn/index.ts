@@ -1,0 +1,8 @@
+export * as functional from './functional';
+export * as init from './init';
+export { Module } from './module';
+export {
+  Identity, LayerNorm, Linear, LogSoftmax, ReLU, Sequential, Sigmoid, Softmax, Tanh, initialize,
+  type Initializer, type LayerOptions,
+} from './layers';
+export { CrossEntropyLoss, LogCoshLoss, MSELoss, NLLLoss } from './losses';

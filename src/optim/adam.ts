@@ -1,0 +1,55 @@
+/** Adam (Kingma & Ba) with bias correction; optional L2 weight decay on weights (≥ 2-D) only. */
+import { noGrad } from '../autograd/mode';
+import type { Tensor } from '../tensor/tensor';
+import { Optimizer, checkRate } from './optimizer';
+
+export interface AdamOptions {
+  lr?: number;
+  betas?: [number, number];
+  eps?: number;
+  weightDecay?: number;
+}
+
+export class Adam extends Optimizer {
+  lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  private t = 0;
+  private readonly moments = new Map<Tensor, { m: Tensor; v: Tensor }>();
+
+  constructor(params: Iterable<Tensor>, options: AdamOptions = {}) {
+    super(params);
+    this.lr = checkRate('lr', options.lr ?? 1e-3);
+    [this.beta1, this.beta2] = options.betas ?? [0.9, 0.999];
+    checkRate('betas[0]', this.beta1);
+    checkRate('betas[1]', this.beta2);
+    if (this.beta1 >= 1 || this.beta2 >= 1) throw new RangeError(`Expected betas below 1 but received [${this.beta1}, ${this.beta2}]`);
+    this.eps = checkRate('eps', options.eps ?? 1e-8);
+    this.weightDecay = checkRate('weightDecay', options.weightDecay ?? 0);
+  }
+
+  step(): void {
+    this.t++;
+    const c1 = 1 - this.beta1 ** this.t;
+    const c2 = 1 - this.beta2 ** this.t;
+    noGrad(() => {
+      for (const p of this.params) {
+        if (!p.grad) continue;
+        let g = p.grad;
+        if (this.weightDecay > 0 && p.ndim >= 2) g = g.clone().addScaled_(p, this.weightDecay);
+        let state = this.moments.get(p);
+        if (!state) {
+          state = { m: p.zerosLike(), v: p.zerosLike() };
+          this.moments.set(p, state);
+        }
+        state.m.scale_(this.beta1).addScaled_(g, 1 - this.beta1);
+        state.v.scale_(this.beta2).addScaled_(g.square(), 1 - this.beta2);
+        // p -= lr · (m / c1) / (sqrt(v / c2) + eps)
+        const step = state.m.scale(1 / c1).div(state.v.scale(1 / c2).sqrt().add(this.eps));
+        p.addScaled_(step, -this.lr);
+      }
+    });
+  }
+}
