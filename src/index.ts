@@ -10,3 +10,10 @@ export {
 export type { Backend, BackendName, DType, FloatArray } from './backend';
 export { Generator, defaultGenerator, manualSeed } from './random';
 export { BackendUnavailableError, DTypeError, ShapeError } from './errors';
+export * as autograd from './autograd';
+export { noGrad, enableGrad, grad, jvp, gradcheck } from './autograd';
+export * as nn from './nn';
+export * as optim from './optim';
+export * as data from './data';
+export * as io from './io';
+export * as report from './report';

@@ -63,7 +63,7 @@ void forwardRows(int64_t m, int64_t n, const T* x, const T* r, const T* __restri
 template <class T, bool Res, bool Relu, bool Acc>
 void backwardRows(int64_t m, int64_t n, const T* dOut, const T* x, const T* r, const T* __restrict mean,
                   const T* __restrict rstd, const T* __restrict gamma, const T* out, T* dX,
-                  double* __restrict accGamma, double* __restrict accBeta) {
+                  T* __restrict accGamma, T* __restrict accBeta) {
   const double nd = static_cast<double>(n);
   for (int64_t i = 0; i < m; ++i) {
     const int64_t row = i * n;
@@ -73,6 +73,7 @@ void backwardRows(int64_t m, int64_t n, const T* dOut, const T* x, const T* r, c
     const T* o = Relu ? out + row : nullptr;
     T* dx = dX + row;
     const T muT = mean[i], rs = rstd[i];
+    // Row sums of g·gamma and g·gamma·ẑ in double (the part where cancellation matters).
     double s1 = 0, s2 = 0;
 #pragma omp simd reduction(+ : s1, s2)
     for (int64_t j = 0; j < n; ++j) {
@@ -81,16 +82,18 @@ void backwardRows(int64_t m, int64_t n, const T* dOut, const T* x, const T* r, c
       const double gg = static_cast<double>(gamma[j] * g);
       s1 += gg;
       s2 += gg * static_cast<double>(zh);
-      if constexpr (Acc) {
-        accGamma[j] += static_cast<double>(g) * static_cast<double>(zh);
-        accBeta[j] += static_cast<double>(g);
-      }
     }
     const T c1 = static_cast<T>(s1 / nd), c2 = static_cast<T>(s2 / nd);
+    // dX, and the column sums for dGamma / dBeta kept in T: one fused, vectorised pass.
+#pragma omp simd
     for (int64_t j = 0; j < n; ++j) {
       const T zh = (input<T, Res>(xr, rr, j) - muT) * rs;
       const T g = Relu ? (o[j] > T(0) ? d[j] : T(0)) : d[j];
       dx[j] = rs * (gamma[j] * g - c1 - zh * c2);
+      if constexpr (Acc) {
+        accGamma[j] += g * zh;
+        accBeta[j] += g;
+      }
     }
   }
 }
@@ -185,9 +188,9 @@ void backwardTyped(Args& args, int64_t m, int64_t n) {
   }
 
   const bool acc = dGamma.present || dBeta.present;
-  std::vector<double> sums(acc ? static_cast<size_t>(2 * n) : 0, 0.0);
-  double* accGamma = acc ? sums.data() : nullptr;
-  double* accBeta = acc ? sums.data() + n : nullptr;
+  std::vector<T> sums(acc ? static_cast<size_t>(2 * n) : 0, T(0));
+  T* accGamma = acc ? sums.data() : nullptr;
+  T* accBeta = acc ? sums.data() + n : nullptr;
   const T* r = residual.present ? residual.data : nullptr;
   const T* o = relu ? out.data : nullptr;
   auto run = [&](auto res, auto reluTag, auto accTag) {
@@ -204,10 +207,10 @@ void backwardTyped(Args& args, int64_t m, int64_t n) {
     else relu ? run(F{}, U{}, F{}) : run(F{}, F{}, F{});
   }
   if (dGamma.present) {
-    for (int64_t j = 0; j < n; ++j) dGamma.data[j] = static_cast<T>(accGamma[j]);
+    std::copy(accGamma, accGamma + n, dGamma.data);
   }
   if (dBeta.present) {
-    for (int64_t j = 0; j < n; ++j) dBeta.data[j] = static_cast<T>(accBeta[j]);
+    std::copy(accBeta, accBeta + n, dBeta.data);
   }
 }
 

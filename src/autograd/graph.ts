@@ -85,14 +85,17 @@ export function computeGradients(root: Tensor, seed?: Tensor): Map<Tensor, Tenso
 
 /** Accumulates d root / d leaf into every leaf's `.grad`. */
 export function backward(root: Tensor, seed?: Tensor): void {
-  const stored = new Set<Tensor>(); // one gradient tensor may reach several leaves (e.g. both inputs of add)
+  // Gradients may share storage: one tensor reaching several leaves (both inputs of add), a reshape or
+  // slice view of another gradient, or the caller's seed. Each leaf's .grad gets storage of its own, so
+  // an in-place edit of one (e.g. clipping) changes no other gradient and not the seed.
+  const taken = new Set<ArrayBufferLike>(seed ? [seed.data.buffer] : []);
   for (const [t, g] of computeGradients(root, seed)) {
     if (t.gradFn) continue;
     if (t.grad) {
       t.grad = noGrad(() => t.grad!.add(g));
     } else {
-      t.grad = stored.has(g) || g.data === t.data ? g.clone() : g;
-      stored.add(g);
+      t.grad = taken.has(g.data.buffer) || g.data.buffer === t.data.buffer ? noGrad(() => g.clone()) : g;
+      taken.add(t.grad.data.buffer);
     }
   }
 }

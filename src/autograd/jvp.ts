@@ -50,11 +50,12 @@ export const jvpRules: { [K in OpName]?: JvpRule<K> } = {
   matmul: ([a, b], out, opts) => sumTerms(out,
     tan(a) ? tan(a)!.matmul(b!, opts) : null,
     tan(b) ? a!.matmul(tan(b)!, opts) : null),
-  reshape: linear((t, _, x) => t.reshape(x.shape)),
+  // Tangents take the output's shape (x is the input).
+  reshape: ([x], out) => (tan(x) ? tan(x)!.reshape(out.shape) : out.zerosLike()),
   permute: linear((t, { axes }) => t.permute(...axes)),
   slice: linear((t, { axis, start, end }) => t.slice(axis, start, end)),
   concat: (inputs, out, { axis }) => Tensor.concat(inputs.map((x) => tan(x) ?? x!.zerosLike()), axis),
-  broadcastTo: linear((t, _, x) => t.broadcastTo(x.shape)),
+  broadcastTo: ([x], out) => (tan(x) ? tan(x)!.broadcastTo(out.shape) : out.zerosLike()),
   astype: ([x], out) => (tan(x) ? tan(x)!.astype(out.dtype) : out.zerosLike()),
   sum: linear((t, { axis, keepDims }) => t.sum(axis, keepDims)),
   biasActivation: ([x, bias], out, { act }) => {

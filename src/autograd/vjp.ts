@@ -96,7 +96,8 @@ export const vjpRules: { [K in OpName]: VjpRule<K> } = {
     const fold = (d: Tensor | null, x: Tensor) => (d && d.ndim > x.ndim ? d.reshape(-1, ...x.shape).sum(0) : d);
     return [fold(dA, a!), fold(dB, b!)];
   },
-  reshape: (g, [a]) => [g.reshape(a!.shape)],
+  // Also the op of to(): the gradient goes back to the input's backend.
+  reshape: (g, [a]) => [g.reshape(a!.shape).to(a!.backend)],
   permute: (g, _, __, { axes }) => {
     const inverse = new Array<number>(axes.length);
     axes.forEach((a, i) => { inverse[a] = i; });

@@ -34,6 +34,10 @@ function hex(byte: number): string {
   return `0x${byte.toString(16).toUpperCase().padStart(2, '0')}`;
 }
 
+function firstLine(error: unknown): string {
+  return String((error as Error)?.message ?? error).split('\n')[0];
+}
+
 function isGzip(file: string, bytes: Uint8Array): boolean {
   return file.endsWith('.gz') || (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b);
 }
@@ -46,7 +50,7 @@ function readBytes(file: string): Buffer {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new DataError(`IDX file not found: ${file}`);
     if (code === 'EISDIR') throw new DataError(`Expected an IDX file but ${file} is a folder`);
-    throw new DataError(`Cannot read IDX file ${file}: ${(error as Error).message}`);
+    throw new DataError(`Cannot read IDX file ${file}: ${firstLine(error)}`);
   }
 }
 
@@ -86,7 +90,8 @@ export function parseIdx(bytes: Uint8Array, file = '<memory>'): IdxFile {
       `${file}: IDX dims [${dims.join(', ')}] need ${expected} data bytes but the file has ${actual} (${why})`,
     );
   }
-  return { dims, data: bytes.subarray(headerBytes, headerBytes + expected) };
+  // A plain Uint8Array view (not a Buffer), so callers compare and copy it like any typed array.
+  return { dims, data: new Uint8Array(bytes.buffer, bytes.byteOffset + headerBytes, expected) };
 }
 
 /** Reads an IDX file of unsigned bytes, raw or `.gz`. Throws DataError on any problem. */
@@ -96,7 +101,7 @@ export function readIdx(file: string): IdxFile {
     try {
       bytes = zlib.gunzipSync(bytes);
     } catch (error) {
-      throw new DataError(`${file}: cannot gunzip (${(error as Error).message}); the file is damaged or not gzip`);
+      throw new DataError(`${file}: cannot gunzip (${firstLine(error)}); the file is damaged or not gzip`);
     }
   }
   return parseIdx(bytes, file);

@@ -278,7 +278,7 @@ export function loadSafetensors(file: string, options: LoadOptions = {}): Loaded
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new CheckpointError(`${file}: checkpoint file not found`);
     if (code === 'EISDIR') throw new CheckpointError(`${file}: is a folder, not a checkpoint file`);
-    throw new CheckpointError(`${file}: cannot read checkpoint (${(error as Error).message})`);
+    throw new CheckpointError(`${file}: cannot read checkpoint (${(error as Error).message.split('\n')[0]})`);
   }
   return parseSafetensors(bytes, file, options);
 }

@@ -4,7 +4,7 @@
  * Each records one op, so backward runs the fused backward kernel.
  */
 import { record } from '../autograd/graph';
-import { noGrad } from '../autograd/mode';
+import { noGrad, withoutTangents } from '../autograd/mode';
 import type { Activation, NormActivation } from '../backend/backend';
 import { ShapeError } from '../errors';
 import { shapeString } from '../tensor/shape';
@@ -70,10 +70,12 @@ export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, options: Layer
 
 /** log-softmax over the last axis (stable: the row maximum is subtracted first). */
 export function logSoftmax(x: Tensor): Tensor {
-  const out = noGrad(() => {
+  // The internal ops record nothing and carry no tangents: the one recorded op is logSoftmax itself
+  // (so forward mode names it in its error instead of the internal "max").
+  const out = noGrad(() => withoutTangents(() => {
     const shifted = x.sub(x.max(-1, true));
     return shifted.sub(shifted.exp().sum(-1, true).log());
-  });
+  }));
   return record('logSoftmax', [x], out, {});
 }
 

@@ -36,7 +36,8 @@ test('writeIdx/readIdx round trip, raw', (t) => {
   t.is(bytes.length, 16 + 60);
   const idx = readIdx(file);
   t.deepEqual(idx.dims, [3, 4, 5]);
-  t.deepEqual([...idx.data], [...data]);
+  t.deepEqual(idx.data, data);
+  t.is(Object.getPrototypeOf(idx.data), Uint8Array.prototype, 'a plain Uint8Array, not a Buffer');
 });
 
 test('writeIdx/readIdx round trip, gzip (by name and by magic bytes)', (t) => {

@@ -22,11 +22,11 @@ export interface DenseResWeights {
   beta: [Tensor, Tensor, Tensor];
 }
 
-/** He-normal weights (std sqrt(2 / rows), the rows the matrix multiplies), LN gamma = 1, beta = 0. */
+/** He-normal weights (std sqrt(2 / fan_in), fan_in = the inputs, not counting the bias row), LN gamma = 1, beta = 0. */
 export function initDenseRes(shape: DenseResShape, generator: Generator, dtype: DType, backend: Backend): DenseResWeights {
   const { inputs: d, hidden: h, classes: c } = shape;
   const he = (rows: number, cols: number) =>
-    init.heNormal_(Tensor.zeros([rows, cols], { dtype, backend }), generator, { fanIn: rows, fanOut: cols });
+    init.heNormal_(Tensor.zeros([rows, cols], { dtype, backend }), generator, { fanIn: rows - 1, fanOut: cols });
   const t = { dtype, backend };
   return {
     W1: he(d + 1, h), W2: he(d + h + 1, h), W3: he(d + 2 * h + 1, h), W4: he(h + 1, c),
