@@ -46,7 +46,9 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly 
   });
   // Inputs marked requiresGrad are checked; with none marked, all are.
   const anyMarked = inputs.some((x) => x.requiresGrad);
-  const leaves = inputs.map((x) => x.detach().requiresGrad_(anyMarked ? x.requiresGrad : true));
+  // Each leaf gets its own copy of the values: perturbing one input must not move another that shares
+  // its storage (the same tensor passed twice, or views of one buffer), and the caller's tensors stay untouched.
+  const leaves = inputs.map((x) => new Tensor(x.data.slice(), x.shape, x.backend).requiresGrad_(anyMarked ? x.requiresGrad : true));
   const first = noGrad(() => fn(...leaves));
   const projection = first.size === 1 ? null : Tensor.rand(first.shape, { dtype: 'float64', backend: first.backend, generator: new Generator(12345), low: 0.5, high: 1.5 });
   const out = enableGrad(() => scalarOf(fn(...leaves), projection));

@@ -50,8 +50,8 @@ export const jvpRules: { [K in OpName]?: JvpRule<K> } = {
   matmul: ([a, b], out, opts) => sumTerms(out,
     tan(a) ? tan(a)!.matmul(b!, opts) : null,
     tan(b) ? a!.matmul(tan(b)!, opts) : null),
-  // Tangents take the output's shape (x is the input).
-  reshape: ([x], out) => (tan(x) ? tan(x)!.reshape(out.shape) : out.zerosLike()),
+  // Tangents take the output's shape (x is the input) and, for to(), its backend.
+  reshape: ([x], out) => (tan(x) ? tan(x)!.reshape(out.shape).to(out.backend) : out.zerosLike()),
   permute: linear((t, { axes }) => t.permute(...axes)),
   slice: linear((t, { axis, start, end }) => t.slice(axis, start, end)),
   concat: (inputs, out, { axis }) => Tensor.concat(inputs.map((x) => tan(x) ?? x!.zerosLike()), axis),

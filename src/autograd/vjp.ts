@@ -148,7 +148,7 @@ export const vjpRules: { [K in OpName]: VjpRule<K> } = {
       out.data, dX, dGamma, dBeta);
     const dx = new Tensor(dX, x!.shape, x!.backend);
     return [dx, residual ? dx : null,
-      dGamma ? new Tensor(dGamma, [n], x!.backend) : null, dBeta ? new Tensor(dBeta, [n], x!.backend) : null];
+      dGamma ? new Tensor(dGamma, gamma!.shape, x!.backend) : null, dBeta ? new Tensor(dBeta, beta!.shape, x!.backend) : null];
   },
   logSoftmaxNll: (g, [logits], _, { labels, logProbs }) => {
     const [m, c] = logits!.shape;

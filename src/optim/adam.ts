@@ -16,8 +16,8 @@ export class Adam extends Optimizer {
   readonly beta2: number;
   readonly eps: number;
   readonly weightDecay: number;
-  private t = 0;
-  private readonly moments = new Map<Tensor, { m: Tensor; v: Tensor }>();
+  /** Per parameter: the moments and its own step count (a parameter may first get a gradient late). */
+  private readonly moments = new Map<Tensor, { m: Tensor; v: Tensor; t: number }>();
 
   constructor(params: Iterable<Tensor>, options: AdamOptions = {}) {
     super(params);
@@ -31,9 +31,6 @@ export class Adam extends Optimizer {
   }
 
   step(): void {
-    this.t++;
-    const c1 = 1 - this.beta1 ** this.t;
-    const c2 = 1 - this.beta2 ** this.t;
     noGrad(() => {
       for (const p of this.params) {
         if (!p.grad) continue;
@@ -41,9 +38,12 @@ export class Adam extends Optimizer {
         if (this.weightDecay > 0 && p.ndim >= 2) g = g.clone().addScaled_(p, this.weightDecay);
         let state = this.moments.get(p);
         if (!state) {
-          state = { m: p.zerosLike(), v: p.zerosLike() };
+          state = { m: p.zerosLike(), v: p.zerosLike(), t: 0 };
           this.moments.set(p, state);
         }
+        state.t++;
+        const c1 = 1 - this.beta1 ** state.t;
+        const c2 = 1 - this.beta2 ** state.t;
         state.m.scale_(this.beta1).addScaled_(g, 1 - this.beta1);
         state.v.scale_(this.beta2).addScaled_(g.square(), 1 - this.beta2);
         // p -= lr · (m / c1) / (sqrt(v / c2) + eps)

@@ -1,12 +1,12 @@
 /** The reverse-mode graph: backward, accumulation, grad(), noGrad, detach, requiresGrad rules, in-place guards. */
 import test from 'ava';
 import { enableGrad, grad, isGradEnabled, noGrad } from '../../src/autograd';
-import { availableBackends } from '../../src/backend';
+import { backendsUnderTest } from '../helpers/backends';
 import { ShapeError } from '../../src/errors';
 import { Tensor } from '../../src/tensor';
 import { maxAbsDiff, rnd, seeded } from './helpers';
 
-for (const name of availableBackends()) {
+for (const name of backendsUnderTest()) {
   const f64 = (v: Parameters<typeof Tensor.from>[0], requiresGrad = false) => Tensor.from(v, { dtype: 'float64', backend: name, requiresGrad });
 
   test(`[${name}] backward of a scalar function of a scalar`, (t) => {
@@ -254,7 +254,7 @@ for (const name of availableBackends()) {
   });
 
   test(`[${name}] the gradient of a tensor moved to another backend comes back on its own backend`, (t) => {
-    const other = name === 'ts' ? availableBackends().find((n) => n !== 'ts') : 'ts';
+    const other = name === 'ts' ? backendsUnderTest().find((n) => n !== 'ts') : 'ts';
     if (!other) {
       t.pass('only one backend here');
       return;

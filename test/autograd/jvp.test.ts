@@ -1,7 +1,7 @@
 /** Forward mode: Jacobians from jvp equal those from reverse mode; jvp matches finite differences; missing rules are clear errors. */
 import test from 'ava';
 import { grad, jvp, noGrad } from '../../src/autograd';
-import { availableBackends } from '../../src/backend';
+import { backendsUnderTest } from '../helpers/backends';
 import * as F from '../../src/nn/functional';
 import { Tensor } from '../../src/tensor';
 import { maxAbsDiff, rnd, seeded, type On } from './helpers';
@@ -53,7 +53,7 @@ function directional(f: (x: Tensor) => Tensor, x: Tensor, v: Tensor, h = 1e-6): 
   });
 }
 
-for (const name of availableBackends()) {
+for (const name of backendsUnderTest()) {
   test(`[${name}] Jacobian of W2 tanh(W1 x + b): forward mode equals reverse mode`, (t) => {
     const gen = seeded(`${name} tanh net`);
     const [D, K, P] = [3, 7, 4];
@@ -199,5 +199,19 @@ for (const name of availableBackends()) {
     // A constant argument to such an op is fine: only inputs with tangents need a rule.
     const [out] = jvp((a) => a.add(F.layerNorm(x, gamma, beta)), [x], [v]);
     t.deepEqual(out.shape, [2, 4]);
+  });
+
+  test(`[${name}] jvp through to(): the tangent follows its primal to the other backend`, (t) => {
+    const other = name === 'ts' ? backendsUnderTest().find((n) => n !== 'ts') : 'ts';
+    if (!other) {
+      t.pass('only one backend here');
+      return;
+    }
+    const x = Tensor.from([1, 2, 3], { dtype: 'float64', backend: name });
+    const v = Tensor.from([1, 0, -1], { dtype: 'float64', backend: name });
+    const [out, tangent] = jvp((a) => a.to(other).square().to(name).add(a), [x], [v]);
+    t.is(out.backend.name, name);
+    t.is(tangent.backend.name, name);
+    t.deepEqual(Array.from(tangent.data), [3, 0, -7]);
   });
 }

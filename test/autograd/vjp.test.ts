@@ -6,7 +6,7 @@
 import test from 'ava';
 import { vjpRules } from '../../src/autograd/vjp';
 import type { OpName } from '../../src/autograd/ops';
-import { availableBackends } from '../../src/backend';
+import { backendsUnderTest } from '../helpers/backends';
 import type { Activation } from '../../src/backend/backend';
 import * as F from '../../src/nn/functional';
 import { Generator } from '../../src/random';
@@ -231,7 +231,7 @@ test('the gradcheck cases below exercise every op', (t) => {
   t.deepEqual(ALL_OPS.filter((op) => !covered.has(op)), []);
 });
 
-for (const name of availableBackends()) {
+for (const name of backendsUnderTest()) {
   for (const c of cases) {
     test(`[${name}] gradcheck: ${c.title}`, (t) => {
       const title = `${name} ${c.title}`;
@@ -272,6 +272,16 @@ for (const name of availableBackends()) {
     t.deepEqual(b.grad!.shape, [1, 3]);
     t.deepEqual(b.grad!.toArray(), [[2, 1, 1]]);
     t.deepEqual(x.grad!.toArray(), [[1, 0, 1], [1, 1, 0]]);
+  });
+
+  test(`[${name}] layerNorm with [1, n] gamma and beta gives gradients of their shapes`, (t) => {
+    const gen = seeded(`${name} ln shapes`);
+    const x = rnd(gen, [3, 4], name).requiresGrad_();
+    const gamma = rnd(gen, [1, 4], name, 0.5, 1.5).requiresGrad_();
+    const beta = rnd(gen, [1, 4], name).requiresGrad_();
+    F.layerNorm(x, gamma, beta).mul(rnd(gen, [3, 4], name)).sum().backward();
+    t.deepEqual(gamma.grad!.shape, [1, 4]);
+    t.deepEqual(beta.grad!.shape, [1, 4]);
   });
 
   test(`[${name}] layerNorm gradients reach gamma and beta only when they require grad`, (t) => {

@@ -6,7 +6,7 @@
 import test, { type ExecutionContext } from 'ava';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { backend, unavailableReason } from '../../src/backend';
+import { availableBackends, backend, unavailableReason } from '../../src/backend';
 import { addonDir } from '../../src/backend/addon';
 import type { Backend, BackendName } from '../../src/backend/backend';
 import { loadCpuBackend, type CpuBackendLoad } from '../../src/backend/cpu';
@@ -55,4 +55,14 @@ export function cpuAddonTest(title: string, body: (t: ExecutionContext, load: Cp
     }
     body(t, cpuLoad);
   });
+}
+
+/**
+ * The backends a backend-generic test loops over: every one available here.
+ * A backend GRADNODE_REQUIRE_NATIVE asks for must be among them (so a failed
+ * addon build cannot make the cpu cases vanish silently on CI).
+ */
+export function backendsUnderTest(): BackendName[] {
+  nativeBackends(); // throws when a required native backend is missing
+  return availableBackends();
 }

@@ -1,11 +1,12 @@
 import test from 'ava';
-import { availableBackends, backend } from '../../src/backend';
+import { backend } from '../../src/backend';
+import { backendsUnderTest } from '../helpers/backends';
 import { DTypeError, ShapeError } from '../../src/errors';
 import { Generator } from '../../src/random';
 import { Tensor } from '../../src/tensor';
 
 // Every Tensor test runs on every backend present (ts always, cpu when built).
-for (const name of availableBackends()) {
+for (const name of backendsUnderTest()) {
   const b = backend(name);
   const from = (v: Parameters<typeof Tensor.from>[0], dtype: 'float32' | 'float64' = 'float64') => Tensor.from(v, { dtype, backend: b });
 
@@ -128,7 +129,7 @@ for (const name of availableBackends()) {
 }
 
 test('operands on different backends are refused with a clear message', (t) => {
-  const others = availableBackends().filter((n) => n !== 'ts');
+  const others = backendsUnderTest().filter((n) => n !== 'ts');
   if (others.length === 0) {
     t.log('skipped: only the ts backend is present here');
     t.pass();

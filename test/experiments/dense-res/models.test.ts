@@ -1,5 +1,6 @@
 import test from 'ava';
-import { availableBackends, backend } from '../../../src/backend';
+import { backend } from '../../../src/backend';
+import { backendsUnderTest } from '../../helpers/backends';
 import { AutogradDenseRes } from '../../../src/experiments/dense-res/autograd';
 import { ManualDenseRes } from '../../../src/experiments/dense-res/manual';
 import { initDenseRes, type DenseResShape } from '../../../src/experiments/dense-res/weights';
@@ -19,7 +20,7 @@ function batch(gen: Generator, B: number, d: number, c: number) {
   return { x, y };
 }
 
-for (const name of availableBackends()) {
+for (const name of backendsUnderTest()) {
   for (const shape of SHAPES) {
     const where = `[${name}, ${shape.layerNorm ? 'LayerNorm' : 'no LayerNorm'}]`;
 
