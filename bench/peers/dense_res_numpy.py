@@ -16,49 +16,16 @@ No gradient is formed for the input X (only the H1/H2 columns of the concatenati
 
 Prints one JSON line per epoch on stdout; diagnostics go to stderr.
 """
-import argparse
-import ctypes
-import json
 import math
-import resource
 import sys
 import time
 
 import numpy as np
 
-D, CLASSES, EPS = 784, 10, np.float32(1e-5)
+from peer_common import CLASSES, D, openblas, print_epoch, protocol_parser
+
+EPS = np.float32(1e-5)
 F32 = np.float32
-
-
-def parse_args():
-    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('--epochs', type=int, default=1)
-    p.add_argument('--hidden', type=int, default=256)
-    p.add_argument('--batch-size', type=int, default=128)
-    p.add_argument('--train-size', type=int, default=60000)
-    p.add_argument('--max-batches', type=int, default=0, help='stop each epoch after B batches (0 = full epoch)')
-    p.add_argument('--no-layernorm', action='store_true')
-    p.add_argument('--lr', type=float, default=0.01)
-    p.add_argument('--seed', type=int, default=0)
-    p.add_argument('--blas-threads', type=int, default=0,
-                   help='OpenBLAS threads via openblas_set_num_threads (0 = leave the library default)')
-    return p.parse_args()
-
-
-def openblas():
-    """NumPy's BLAS on Debian is libblas.so.3 -> openblas-pthread; None when that is not OpenBLAS."""
-    for name in ('libblas.so.3', 'libopenblas.so.0'):
-        try:
-            lib = ctypes.CDLL(name)
-            lib.openblas_get_num_threads.restype = ctypes.c_int
-            return lib
-        except (OSError, AttributeError):
-            continue
-    return None
-
-
-def rss_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
 
 
 def append_ones(*blocks):
@@ -164,11 +131,9 @@ def sanity(args):
 
 
 def main():
-    args = parse_args()
-    blas = openblas()
-    if blas is not None and args.blas_threads > 0:
-        blas.openblas_set_num_threads(args.blas_threads)
-    threads = f'OpenBLAS {blas.openblas_get_num_threads() if blas is not None else "?"} threads'
+    args = protocol_parser(__doc__.split('\n')[0]).parse_args()
+    _, blas_threads = openblas(args.blas_threads)
+    threads = f'OpenBLAS {blas_threads if blas_threads is not None else "?"} threads'
     print(f'dense_res_numpy: numpy {np.__version__}, {threads}', file=sys.stderr)
     sanity(args)
 
@@ -191,9 +156,7 @@ def main():
             total += model.step(x, y, args.lr) * x.shape[0]
             seen += x.shape[0]
         seconds = time.perf_counter() - start
-        print(json.dumps({'epoch': epoch, 'seconds': round(seconds, 4), 'batches': n_batches,
-                          'loss': round(total / seen, 6), 'maxRssMB': round(rss_mb(), 1), 'threads': threads}),
-              flush=True)
+        print_epoch(epoch, seconds, n_batches, total / seen, threads)
 
 
 if __name__ == '__main__':

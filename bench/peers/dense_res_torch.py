@@ -13,12 +13,7 @@ is F.cross_entropy (fused log_softmax + nll_loss, the same numbers).
 
 Prints one JSON line per epoch on stdout; diagnostics go to stderr.
 """
-import argparse
-import ctypes
-import ctypes.util
-import json
 import math
-import resource
 import sys
 import time
 
@@ -26,43 +21,15 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-D, CLASSES, EPS = 784, 10, 1e-5
+from peer_common import CLASSES, D, EPS, openblas, print_epoch, protocol_parser
 
 
 def parse_args():
-    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('--epochs', type=int, default=1)
-    p.add_argument('--hidden', type=int, default=256)
-    p.add_argument('--batch-size', type=int, default=128)
-    p.add_argument('--train-size', type=int, default=60000)
-    p.add_argument('--max-batches', type=int, default=0, help='stop each epoch after B batches (0 = full epoch)')
-    p.add_argument('--no-layernorm', action='store_true')
-    p.add_argument('--lr', type=float, default=0.01)
-    p.add_argument('--seed', type=int, default=0)
+    p = protocol_parser(__doc__.split('\n')[0])
     p.add_argument('--threads', type=int, default=1,
                    help='torch.set_num_threads (intra-op OpenMP threads); default 1, measured best on a 2-core host '
                         'where OpenBLAS already runs its own threads inside each GEMM')
-    p.add_argument('--blas-threads', type=int, default=0,
-                   help='OpenBLAS threads via openblas_set_num_threads (0 = leave the library default)')
     return p.parse_args()
-
-
-def openblas():
-    """The OpenBLAS that torch's BLAS calls land in (Debian: libblas.so.3 -> openblas-pthread), or None."""
-    for name in ('libblas.so.3', 'libopenblas.so.0', ctypes.util.find_library('openblas')):
-        if not name:
-            continue
-        try:
-            lib = ctypes.CDLL(name)
-            lib.openblas_get_num_threads.restype = ctypes.c_int
-            return lib
-        except (OSError, AttributeError):
-            continue
-    return None
-
-
-def rss_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
 
 
 class DenseRes(torch.nn.Module):
@@ -124,10 +91,7 @@ def sanity(args):
 def main():
     args = parse_args()
     torch.set_num_threads(args.threads)
-    blas = openblas()
-    if blas is not None and args.blas_threads > 0:
-        blas.openblas_set_num_threads(args.blas_threads)
-    blas_threads = blas.openblas_get_num_threads() if blas is not None else None
+    _, blas_threads = openblas(args.blas_threads)
     threads = (f'torch intra-op {torch.get_num_threads()} (set_num_threads), '
                f'OpenBLAS {blas_threads if blas_threads is not None else "?"} threads')
     print(f'dense_res_torch: torch {torch.__version__}, {threads}', file=sys.stderr)
@@ -162,9 +126,7 @@ def main():
             total += loss.item() * x.shape[0]
             seen += x.shape[0]
         seconds = time.perf_counter() - start
-        print(json.dumps({'epoch': epoch, 'seconds': round(seconds, 4), 'batches': n_batches,
-                          'loss': round(total / seen, 6), 'maxRssMB': round(rss_mb(), 1), 'threads': threads}),
-              flush=True)
+        print_epoch(epoch, seconds, n_batches, total / seen, threads)
 
 
 if __name__ == '__main__':
