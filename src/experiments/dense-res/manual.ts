@@ -152,8 +152,15 @@ export class ManualDenseRes implements DenseResModel {
     return { loss, correct };
   }
 
-  /** Backward pass after forward(); fills the packed gradients. */
-  private backward(x: FloatArray, y: Int32Array, B: number): void {
+  /**
+   * Backward pass after forward(). The weight-matrix gradients come out of
+   * GEMMs as `into = alpha · gradient + beta · into`: into the gradient
+   * buffers (alpha 1, beta 0), or, for a plain SGD step, straight into the
+   * weights (alpha -lr, beta 1), which saves writing and re-reading every
+   * gradient. Each weight is read for the input gradients before it is updated.
+   * Vector gradients (biases, gamma, beta) always land in the gradient buffers.
+   */
+  private backward(x: FloatArray, y: Int32Array, B: number, into: Params, alpha: number, beta: number): void {
     const { backend: be, d, h, c, p, g } = this;
     const v = (buf: FloatArray, n: number) => buf.subarray(0, n);
     const [Z1, Z2, Z3] = this.Z.map((z) => v(z, B * h));
@@ -162,9 +169,9 @@ export class ManualDenseRes implements DenseResModel {
     const [dZ1, dZ2, dZ3] = this.dZ.map((z) => v(z, B * h));
     const dZ4 = v(this.dZ4, B * c);
     be.logSoftmaxNllBackward(B, c, v(this.logProbs, B * c), y.subarray(0, B), 1, dZ4);
-    be.gemm(true, false, h, c, B, 1, H3, h, dZ4, c, 0, g.w4, c);
     be.reduce('sum', 1, B, c, dZ4, g.b4);
     be.gemm(false, true, B, h, c, 1, dZ4, c, p.w4, c, 0, dH3, h);
+    be.gemm(true, false, h, c, B, alpha, H3, h, dZ4, c, beta, into.w4, c);
     // Through norm + relu; dZ is also the gradient of the residual input.
     const normReluBack = (k: number, dOut: FloatArray, z: FloatArray, residual: FloatArray | null, out: FloatArray, dz: FloatArray) => {
       if (this.shape.layerNorm) {
@@ -173,20 +180,18 @@ export class ManualDenseRes implements DenseResModel {
         be.biasActivationBackward('relu', B, h, dOut, out, dz, null);
       }
     };
-    const w3h1 = p.w3h.subarray(0, h * h);
-    const w3h2 = p.w3h.subarray(h * h);
     // Layer 3: Z3 = P3 + H1·w3h1 + H2·w3h2, N3 = LN(Z3 + H2).
     normReluBack(2, dH3, Z3, H2, H3, dZ3);
-    be.gemm(true, false, h, h, B, 1, H1, h, dZ3, h, 0, g.w3h, h);
-    be.gemm(true, false, h, h, B, 1, H2, h, dZ3, h, 0, g.w3h.subarray(h * h), h);
     dH2.set(dZ3);
-    be.gemm(false, true, B, h, h, 1, dZ3, h, w3h2, h, 1, dH2, h);
-    be.gemm(false, true, B, h, h, 1, dZ3, h, w3h1, h, 0, dH1, h);
+    be.gemm(false, true, B, h, h, 1, dZ3, h, p.w3h.subarray(h * h), h, 1, dH2, h);
+    be.gemm(false, true, B, h, h, 1, dZ3, h, p.w3h.subarray(0, h * h), h, 0, dH1, h);
+    be.gemm(true, false, h, h, B, alpha, H1, h, dZ3, h, beta, into.w3h, h);
+    be.gemm(true, false, h, h, B, alpha, H2, h, dZ3, h, beta, into.w3h.subarray(h * h), h);
     // Layer 2: Z2 = P2 + H1·w2h, N2 = LN(Z2 + H1).
     normReluBack(1, dH2, Z2, H1, H2, dZ2);
-    be.gemm(true, false, h, h, B, 1, H1, h, dZ2, h, 0, g.w2h, h);
     be.axpy(1, dZ2, dH1);
     be.gemm(false, true, B, h, h, 1, dZ2, h, p.w2h, h, 1, dH1, h);
+    be.gemm(true, false, h, h, B, alpha, H1, h, dZ2, h, beta, into.w2h, h);
     // Layer 1: Z1 = P1, N1 = LN(Z1).
     normReluBack(0, dH1, Z1, null, H1, dZ1);
     // [dZ1‖dZ2‖dZ3] side by side, then the X-block and bias gradients of all three layers at once.
@@ -196,16 +201,17 @@ export class ManualDenseRes implements DenseResModel {
       dP.set(dZ2.subarray(i * h, (i + 1) * h), i * 3 * h + h);
       dP.set(dZ3.subarray(i * h, (i + 1) * h), i * 3 * h + 2 * h);
     }
-    be.gemm(true, false, d, 3 * h, B, 1, x, d, dP, 3 * h, 0, g.wx, 3 * h);
+    be.gemm(true, false, d, 3 * h, B, alpha, x, d, dP, 3 * h, beta, into.wx, 3 * h);
     be.reduce('sum', 1, B, 3 * h, dP, g.bx);
   }
 
   trainStep(x: FloatArray, y: Int32Array, B: number, lr: number): { loss: number; correct: number } {
     this.checkBatch(x, y, B);
     const result = this.forward(x, y, B);
-    this.backward(x, y, B);
+    this.backward(x, y, B, this.p, -lr, 1);
     const { p, g, backend: be } = this;
-    for (const key of ['wx', 'bx', 'w2h', 'w3h', 'w4', 'b4'] as const) be.axpy(-lr, g[key], p[key]);
+    be.axpy(-lr, g.bx, p.bx);
+    be.axpy(-lr, g.b4, p.b4);
     if (this.shape.layerNorm) {
       for (let k = 0; k < 3; k++) {
         be.axpy(-lr, g.gamma[k], p.gamma[k]);
@@ -223,7 +229,7 @@ export class ManualDenseRes implements DenseResModel {
   gradients(x: FloatArray, y: Int32Array, B: number): Record<string, Tensor> {
     this.checkBatch(x, y, B);
     this.forward(x, y, B);
-    this.backward(x, y, B);
+    this.backward(x, y, B, this.g, 1, 0);
     return this.unpack(this.g);
   }
 }
