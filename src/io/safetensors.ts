@@ -8,10 +8,11 @@
  *   [rest]     the tensors' bytes, little-endian, row-major; offsets are
  *              relative to the start of this buffer
  *
- * Files are written with the tensors sorted by name (byte order of the UTF-8
- * names), their data contiguous with no gaps, and written atomically. Files
- * from other writers (e.g. Python's `safetensors`, which orders by dtype
- * first) load as long as they hold F32/F64 tensors only. Everything read is
+ * Files are written with the tensors ordered as Python's `safetensors` does:
+ * wider dtypes first (F64 before F32), then by name (byte order of the UTF-8
+ * names), so each tensor's data is aligned to its element size; their data is
+ * contiguous with no gaps, and written atomically. Files from other writers
+ * load as long as they hold F32/F64 tensors only. Everything read is
  * validated; any problem is a one-line CheckpointError naming the file and
  * the tensor.
  */
@@ -90,7 +91,10 @@ export function serializeSafetensors(
   if (typeof tensors !== 'object' || tensors === null) {
     throw new CheckpointError(`Cannot write ${file}: expected an object of named tensors but received ${String(tensors)}`);
   }
-  const names = Object.keys(tensors).sort(utf8Compare);
+  // Wider dtypes first, then by name (as the safetensors package writes them): with the header padded to
+  // 8 bytes, every tensor's data then starts aligned to its element size, so readers can map it in place.
+  const width = (name: string) => (tensors[name]?.dtype === 'float64' ? 8 : 4);
+  const names = Object.keys(tensors).sort((a, b) => width(b) - width(a) || utf8Compare(a, b));
   const header: Record<string, unknown> = {};
   if (metadata !== undefined) {
     if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {

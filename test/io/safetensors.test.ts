@@ -93,17 +93,18 @@ test('exact byte layout of a tiny file: size, sorted header, space padding, cont
   t.deepEqual(loadSafetensors(empty), { tensors: {}, metadata: {} });
 });
 
-test('tensors are written sorted by name with no gaps between them', (t) => {
+test('tensors are written wider dtypes first, then by name, aligned and with no gaps', (t) => {
   const file = tmpFile();
   saveSafetensors(file, { zeta: f32([1], [1]), alpha: f64([1, 2], [2]), 'mid.x': f32([1, 2, 3], [3]), Mid: f32([], [0]) });
   const bytes = fs.readFileSync(file);
   const n = Number(bytes.readBigUInt64LE(0));
   t.is(n % 8, 0);
-  const header = JSON.parse(bytes.subarray(8, 8 + n).toString('utf8')) as Record<string, { data_offsets: number[] }>;
-  t.deepEqual(Object.keys(header), ['Mid', 'alpha', 'mid.x', 'zeta']);
+  const header = JSON.parse(bytes.subarray(8, 8 + n).toString('utf8')) as Record<string, { dtype: string; data_offsets: number[] }>;
+  t.deepEqual(Object.keys(header), ['alpha', 'Mid', 'mid.x', 'zeta']);
   let at = 0;
   for (const name of Object.keys(header)) {
     t.is(header[name].data_offsets[0], at, name);
+    t.is((8 + n + at) % (header[name].dtype === 'F64' ? 8 : 4), 0, `${name} starts aligned to its element size`);
     at = header[name].data_offsets[1];
   }
   t.is(at, bytes.length - 8 - n);

@@ -34,6 +34,8 @@ export class ManualDenseRes implements DenseResModel {
   private readonly dH: FloatArray[]; private readonly dZ: FloatArray[];
   private readonly Z4: FloatArray; private readonly logProbs: FloatArray; private readonly dZ4: FloatArray;
   private readonly argmax: Int32Array;
+  /** w4ᵀ (C×h): OpenBLAS's transposed-B path is very slow for K = C = 10, so dH3 = dZ4·w4ᵀ reads this copy. */
+  private readonly w4T: FloatArray;
 
   constructor(readonly shape: DenseResShape, weights: DenseResWeights, private readonly backend: Backend,
               readonly dtype: DType, readonly maxBatch: number) {
@@ -54,6 +56,7 @@ export class ManualDenseRes implements DenseResModel {
     this.mean = [a(B), a(B), a(B)]; this.rstd = [a(B), a(B), a(B)];
     this.Z4 = a(B * c); this.logProbs = a(B * c); this.dZ4 = a(B * c);
     this.argmax = new Int32Array(B);
+    this.w4T = a(c * h);
   }
 
   /** Copies spec-layout weights into the packed buffers. */
@@ -170,7 +173,8 @@ export class ManualDenseRes implements DenseResModel {
     const dZ4 = v(this.dZ4, B * c);
     be.logSoftmaxNllBackward(B, c, v(this.logProbs, B * c), y.subarray(0, B), 1, dZ4);
     be.reduce('sum', 1, B, c, dZ4, g.b4);
-    be.gemm(false, true, B, h, c, 1, dZ4, c, p.w4, c, 0, dH3, h);
+    be.copyStrided([c, h], p.w4, [1, c], this.w4T);
+    be.gemm(false, false, B, h, c, 1, dZ4, c, this.w4T, h, 0, dH3, h);
     be.gemm(true, false, h, c, B, alpha, H3, h, dZ4, c, beta, into.w4, c);
     // Through norm + relu; dZ is also the gradient of the residual input.
     const normReluBack = (k: number, dOut: FloatArray, z: FloatArray, residual: FloatArray | null, out: FloatArray, dz: FloatArray) => {
