@@ -3,18 +3,13 @@
  * output from its inputs' tangents, as dual numbers do. A tangent that is
  * absent is zero. Ops without a rule here raise a clear error in forward mode.
  */
-import type { UnaryOp } from '../backend/backend';
-import { Tensor, allocate } from '../tensor/tensor';
+import { Tensor } from '../tensor/tensor';
 import { isGradEnabled, noGrad } from './mode';
 import type { OpAttrs, OpName } from './ops';
+import { unaryRaw } from './vjp';
 
 export type JvpRule<K extends OpName> = (inputs: (Tensor | null)[], out: Tensor, attrs: OpAttrs[K]) => Tensor;
 
-function unaryRaw(op: UnaryOp, t: Tensor): Tensor {
-  const out = allocate(t.dtype, t.size);
-  t.backend.unary(op, t.data, out);
-  return new Tensor(out, t.shape, t.backend);
-}
 
 /** The tangent of x, or zeros shaped like x. */
 function tan(x: Tensor | null | undefined): Tensor | null {

@@ -13,7 +13,7 @@ export type VjpRule<K extends OpName> =
   (g: Tensor, inputs: (Tensor | null)[], out: Tensor, attrs: OpAttrs[K]) => (Tensor | null)[];
 
 /** A unary kernel applied outside the graph (masks and derivative helpers). */
-function unaryRaw(op: UnaryOp, t: Tensor): Tensor {
+export function unaryRaw(op: UnaryOp, t: Tensor): Tensor {
   const out = allocate(t.dtype, t.size);
   t.backend.unary(op, t.data, out);
   return new Tensor(out, t.shape, t.backend);

@@ -3,11 +3,10 @@
  * method, so the wrapper's argument order (and the enum → index mapping) is
  * proven. The native-vs-TS parity suite lives elsewhere.
  */
-import test, { type ExecutionContext } from 'ava';
+import type { ExecutionContext } from 'ava';
 import { cpuAddonTest } from '../helpers/backends';
 
 import type { Backend, FloatArray } from '../../src/backend/backend';
-import { loadCpuBackend } from '../../src/backend/cpu';
 
 function withBackend(title: string, body: (t: ExecutionContext, value: Backend) => void): void {
   cpuAddonTest(title, (t, load) => body(t, load.backend));

@@ -7,10 +7,10 @@
  * out-of-range labels and enum indices, negative strides, ...) and asserts the
  * error class and that the message names the kernel.
  */
-import test, { type ExecutionContext } from 'ava';
+import type { ExecutionContext } from 'ava';
 import { cpuAddonTest } from '../helpers/backends';
 
-import { type CpuAddon, loadCpuBackend } from '../../src/backend/cpu';
+import type { CpuAddon } from '../../src/backend/cpu';
 
 function withAddon(title: string, body: (t: ExecutionContext, value: CpuAddon) => void): void {
   cpuAddonTest(title, (t, load) => body(t, load.addon));

@@ -25,16 +25,6 @@ function offsetOf(flat: number, shape: readonly number[], strides: readonly numb
   return offset;
 }
 
-function contiguousStrides(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
-  let s = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    strides[d] = s;
-    s *= shape[d];
-  }
-  return strides;
-}
-
 /** Strides that broadcast dimensions where mask[d] is true (stride 0) and otherwise pad each row by `pad`. */
 function stridesFor(shape: readonly number[], broadcast: readonly boolean[], pad: number): { strides: number[]; length: number } {
   const strides = new Array<number>(shape.length);
