@@ -125,7 +125,7 @@ function baseSpec(options: PlotFrame, data: Record<string, unknown>[]): Record<s
     config: {
       font: FONT,
       axis: { labelFontSize: 11, titleFontSize: 12 },
-      legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 240 },
+      legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 400 },
       range: { category: { scheme: 'tableau10' } },
     },
   };
