@@ -2,5 +2,6 @@
 import type { Command } from './cli/command';
 import { doctor } from './cli/doctor';
 import { denseRes } from './experiments/dense-res';
+import { scratchNn } from './experiments/scratch-nn';
 
-export const commands: readonly Command[] = [denseRes, doctor];
+export const commands: readonly Command[] = [denseRes, scratchNn, doctor];
