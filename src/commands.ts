@@ -2,6 +2,7 @@
 import type { Command } from './cli/command';
 import { doctor } from './cli/doctor';
 import { denseRes } from './experiments/dense-res';
+import { mlp } from './experiments/mlp';
 import { scratchNn } from './experiments/scratch-nn';
 
-export const commands: readonly Command[] = [denseRes, scratchNn, doctor];
+export const commands: readonly Command[] = [mlp, denseRes, scratchNn, doctor];
