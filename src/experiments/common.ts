@@ -6,6 +6,7 @@
 import { availableBackends, backend as backendByName } from '../backend';
 import type { Backend } from '../backend/backend';
 import { UsageError, type FlagSpec, type FlagValues } from '../cli/flags';
+import { loadMnist, type ImageDataset } from '../data';
 import { BackendUnavailableError } from '../errors';
 import { Generator, manualSeed } from '../random';
 import { MetricsLog } from '../report/metrics';
@@ -70,4 +71,14 @@ export function peakRssMiB(): number {
 /** Percent with two decimals. */
 export function percent(fraction: number): string {
   return `${(100 * fraction).toFixed(2)}%`;
+}
+
+/** MNIST train and test sets as the --data, --max-train and --max-test flags ask (-1 = all). */
+export function loadMnistSplits(flags: FlagValues): { train: ImageDataset; test: ImageDataset } {
+  const dataDir = flags.data as string | undefined;
+  const limit = (n: unknown) => ((n as number) < 0 ? undefined : (n as number));
+  return {
+    train: loadMnist({ split: 'train', dataDir, limit: limit(flags.maxTrain) }),
+    test: loadMnist({ split: 'test', dataDir, limit: limit(flags.maxTest) }),
+  };
 }

@@ -6,14 +6,14 @@
 import * as path from 'node:path';
 import type { Command } from '../../cli/command';
 import { UsageError, type FlagValues } from '../../cli/flags';
-import { MinibatchLoader, loadMnist, type ImageDataset } from '../../data';
+import { MinibatchLoader, type ImageDataset } from '../../data';
 import type { Backend } from '../../backend/backend';
 import { saveSafetensors } from '../../io/safetensors';
 import type { Generator } from '../../random';
 import { savePlot } from '../../report/plot';
 import { ProgressBar } from '../../report/progress';
 import { formatTable } from '../../report/summary';
-import { commonFlags, finishRun, peakRssMiB, percent, startRun, type RunContext } from '../common';
+import { commonFlags, finishRun, loadMnistSplits, peakRssMiB, percent, startRun, type RunContext } from '../common';
 import { AutogradDenseRes } from './autograd';
 import { ManualDenseRes } from './manual';
 import { evaluate, trainEpoch, trainWithEarlyStopping } from './train';
@@ -38,15 +38,6 @@ function makeModel(impl: string, shape: DenseResShape, be: Backend, gen: Generat
   return impl === 'autograd'
     ? new AutogradDenseRes(shape, weights, be)
     : new ManualDenseRes(shape, weights, be, 'float32', Math.max(batchSize, EVAL_CHUNK));
-}
-
-function loadData(flags: FlagValues): { train: ImageDataset; test: ImageDataset } {
-  const dataDir = flags.data as string | undefined;
-  const limit = (n: unknown) => ((n as number) < 0 ? undefined : (n as number));
-  return {
-    train: loadMnist({ split: 'train', dataDir, limit: limit(flags.maxTrain) }),
-    test: loadMnist({ split: 'test', dataDir, limit: limit(flags.maxTest) }),
-  };
 }
 
 type Data = { train: ImageDataset; test: ImageDataset };
@@ -172,7 +163,7 @@ export const denseRes: Command = {
     if (flags.learningCurve && (flags.maxTrain as number) >= 0) {
       throw new UsageError('--learning-curve needs all 60,000 training images: drop --max-train');
     }
-    const data = loadData(flags); // before the output folder exists, so a missing data set leaves nothing behind
+    const data = loadMnistSplits(flags); // before the output folder exists, so a missing data set leaves nothing behind
     const ctx = startRun('dense-res', flags);
     if (flags.learningCurve) await learningCurve(ctx, flags, data);
     else await singleRun(ctx, flags, data);

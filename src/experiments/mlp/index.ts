@@ -9,8 +9,6 @@
  */
 import * as path from 'node:path';
 import type { Command } from '../../cli/command';
-import type { FlagValues } from '../../cli/flags';
-import { loadMnist, type ImageDataset } from '../../data';
 import type { Backend } from '../../backend/backend';
 import { saveSafetensors } from '../../io/safetensors';
 import { oneHot } from '../../nn/activations';
@@ -18,7 +16,7 @@ import type { Generator } from '../../random';
 import { savePlot } from '../../report/plot';
 import { ProgressBar } from '../../report/progress';
 import { Tensor } from '../../tensor/tensor';
-import { commonFlags, finishRun, peakRssMiB, percent, startRun } from '../common';
+import { commonFlags, finishRun, loadMnistSplits, peakRssMiB, percent, startRun } from '../common';
 import { AutogradMlp } from './autograd';
 import { ManualMlp } from './manual';
 import { NnMlp } from './nn';
@@ -37,15 +35,6 @@ function accuracy(predicted: Int32Array, labels: Int32Array): number {
   let n = 0;
   for (let i = 0; i < labels.length; i++) if (predicted[i] === labels[i]) n++;
   return n / labels.length;
-}
-
-function loadData(flags: FlagValues): { train: ImageDataset; test: ImageDataset } {
-  const dataDir = flags.data as string | undefined;
-  const limit = (n: unknown) => ((n as number) < 0 ? undefined : (n as number));
-  return {
-    train: loadMnist({ split: 'train', dataDir, limit: limit(flags.maxTrain) }),
-    test: loadMnist({ split: 'test', dataDir, limit: limit(flags.maxTest) }),
-  };
 }
 
 const median = (xs: number[]) => {
@@ -75,7 +64,7 @@ export const mlp: Command = {
     const impl = flags.impl as MlpImpl;
     const lr = flags.lr as number;
     const epochs = flags.epochs as number;
-    const { train, test } = loadData(flags); // before the output folder exists
+    const { train, test } = loadMnistSplits(flags); // before the output folder exists
     const ctx = startRun('mlp', flags);
     const be = ctx.backend;
     const Xtrain = new Tensor(train.images.subarray(0, train.n * 784), [train.n, 784], be);

@@ -2,26 +2,15 @@ import test from 'ava';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../../src/cli/main';
 import { commands } from '../../../src/commands';
+import { runCli } from '../../helpers/cli';
 import { loadSafetensors } from '../../../src/io/safetensors';
-
-async function quietly<T>(fn: () => Promise<T>): Promise<T> {
-  const log = console.log;
-  console.log = () => {};
-  process.env.GRADNODE_PROGRESS = '0';
-  try {
-    return await fn();
-  } finally {
-    console.log = log;
-  }
-}
 
 for (const impl of ['manual', 'autograd']) {
   test.serial(`dense-res --impl ${impl}: a two-epoch run on a slice learns and writes its files`, async (t) => {
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gradnode-dr-')), 'run');
-    const code = await quietly(() => main(commands, ['dense-res', '--impl', impl, '--epochs', '2', '--hidden', '64',
-      '--lr', '0.05', '--max-train', '4000', '--max-test', '1000', '--out', out, '--seed', '1']));
+    const { code } = await runCli(commands, ['dense-res', '--impl', impl, '--epochs', '2', '--hidden', '64',
+      '--lr', '0.05', '--max-train', '4000', '--max-test', '1000', '--out', out, '--seed', '1']);
     t.is(code, 0);
     for (const f of ['metrics.json', 'epochs.csv', 'loss.svg', 'accuracy.svg', 'weights.safetensors']) {
       t.true(fs.existsSync(path.join(out, f)), f);
@@ -42,8 +31,8 @@ for (const impl of ['manual', 'autograd']) {
 test.serial('dense-res: the same seed repeats the run exactly', async (t) => {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'gradnode-dr-seed-'));
   const args = ['dense-res', '--epochs', '1', '--hidden', '32', '--max-train', '1000', '--max-test', '200', '--seed', '7'];
-  await quietly(() => main(commands, [...args, '--out', path.join(base, 'a')]));
-  await quietly(() => main(commands, [...args, '--out', path.join(base, 'b')]));
+  await runCli(commands, [...args, '--out', path.join(base, 'a')]);
+  await runCli(commands, [...args, '--out', path.join(base, 'b')]);
   const read = (d: string) => JSON.parse(fs.readFileSync(path.join(base, d, 'metrics.json'), 'utf8')).final;
   t.deepEqual(read('a'), read('b'));
 });

@@ -2,33 +2,17 @@ import test from 'ava';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../../src/cli/main';
 import { scratchNn } from '../../../src/experiments/scratch-nn';
 import { loadSafetensors } from '../../../src/io/safetensors';
+import { runCli } from '../../helpers/cli';
 
 const commands = [scratchNn];
 
-async function quietly<T>(fn: () => Promise<T>): Promise<{ value: T; out: string; err: string }> {
-  const log = console.log;
-  const error = console.error;
-  let out = '';
-  let err = '';
-  console.log = (...a: unknown[]) => { out += `${a.join(' ')}\n`; };
-  console.error = (...a: unknown[]) => { err += `${a.join(' ')}\n`; };
-  process.env.GRADNODE_PROGRESS = '0';
-  try {
-    return { value: await fn(), out, err };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-}
-
 test.serial('scratch-nn: a short run of both implementations learns, agrees and writes its files', async (t) => {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gradnode-snn-')), 'run');
-  const r = await quietly(() => main(commands, ['scratch-nn', '--iterations', '300', '--eval-every', '100', '--train-size', '2000',
-    '--val-size', '500', '--out', out, '--seed', '1']));
-  t.is(r.value, 0, r.err);
+  const r = await runCli(commands, ['scratch-nn', '--iterations', '300', '--eval-every', '100', '--train-size', '2000',
+    '--val-size', '500', '--out', out, '--seed', '1']);
+  t.is(r.code, 0, r.err);
   t.regex(r.out, /finite-difference check/);
   t.regex(r.out, /max relative error dW/);
   for (const impl of ['scratch', 'framework']) {
@@ -58,8 +42,8 @@ test.serial('scratch-nn: a short run of both implementations learns, agrees and 
 
 test.serial('scratch-nn: bad flags exit 2 with one line', async (t) => {
   for (const args of [['--impl', 'torch'], ['--train-size', '2005'], ['--iterations', '0'], ['--bogus']]) {
-    const r = await quietly(() => main(commands, ['scratch-nn', ...args, '--out', path.join(os.tmpdir(), 'gradnode-snn-never')]));
-    t.is(r.value, 2, args.join(' '));
+    const r = await runCli(commands, ['scratch-nn', ...args, '--out', path.join(os.tmpdir(), 'gradnode-snn-never')]);
+    t.is(r.code, 2, args.join(' '));
     t.is(r.err.trim().split('\n').length, 1, r.err);
   }
   t.false(fs.existsSync(path.join(os.tmpdir(), 'gradnode-snn-never')));
