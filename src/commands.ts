@@ -2,7 +2,8 @@
 import type { Command } from './cli/command';
 import { doctor } from './cli/doctor';
 import { denseRes } from './experiments/dense-res';
+import { learningCurves } from './experiments/learning-curves';
 import { mlp } from './experiments/mlp';
 import { scratchNn } from './experiments/scratch-nn';
 
-export const commands: readonly Command[] = [mlp, denseRes, scratchNn, doctor];
+export const commands: readonly Command[] = [mlp, learningCurves, denseRes, scratchNn, doctor];
