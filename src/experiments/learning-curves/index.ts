@@ -18,7 +18,7 @@ import { ProgressBar } from '../../report/progress';
 import { formatTable } from '../../report/summary';
 import { Tensor } from '../../tensor/tensor';
 import { commonFlags, finishRun, peakRssMiB, percent, startRun, type RunContext } from '../common';
-import { makeMlp, type MlpImpl } from '../mlp';
+import { accuracy, makeMlp, type MlpImpl } from '../mlp';
 import { AutogradMlp } from '../mlp/autograd';
 import { ManualMlp } from '../mlp/manual';
 import { parseShape, type MlpModel, type MlpWeights } from '../mlp/weights';
@@ -69,12 +69,6 @@ export function trainingSizes(min: number, max: number, step: number): number[] 
   const sizes: number[] = [];
   for (let n = min; n <= max; n += step) sizes.push(n);
   return sizes;
-}
-
-function accuracy(predicted: Int32Array, labels: Int32Array): number {
-  let n = 0;
-  for (let i = 0; i < labels.length; i++) if (predicted[i] === labels[i]) n++;
-  return n / labels.length;
 }
 
 const asTensor = (ds: ImageDataset, be: Backend) => new Tensor(ds.images.subarray(0, ds.n * 784), [ds.n, 784], be);

@@ -31,7 +31,8 @@ export function makeMlp(impl: MlpImpl, shape: readonly number[], be: Backend, ge
   return new ManualMlp(shape, weights, be, rows);
 }
 
-function accuracy(predicted: Int32Array, labels: Int32Array): number {
+/** The fraction of predictions that equal the labels. */
+export function accuracy(predicted: Int32Array, labels: Int32Array): number {
   let n = 0;
   for (let i = 0; i < labels.length; i++) if (predicted[i] === labels[i]) n++;
   return n / labels.length;
