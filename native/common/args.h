@@ -221,6 +221,16 @@ class Args {
     return dtype_;
   }
 
+  /**
+   * Reads the dtype of the float array at i (as floatDType) and calls
+   * fn(float{}) or fn(double{}), so an entry point dispatches in one line:
+   * `args.byFloatType(2, "x", [&](auto t) { run<decltype(t)>(args, m, n); })`.
+   */
+  template <class F>
+  auto byFloatType(size_t i, const char* name, F&& fn) {
+    return floatDType(i, name) == DType::kFloat32 ? fn(float{}) : fn(double{});
+  }
+
   /** A float array of this call's dtype (set by floatDType first), or absent when nullable and null/undefined. */
   template <class T>
   ArrayView<T> floats(size_t i, const char* name, bool nullable = false) const {

@@ -102,11 +102,7 @@ Napi::Value BiasActivationForward(const Napi::CallbackInfo& info) {
   Args args(info, "biasActivationForward", 6);
   const int act = args.enumIndex(0, "act", kActivationNames, kActivationCount, "ACTIVATIONS");
   const int64_t m = args.size(1, "m"), n = args.size(2, "n");
-  if (args.floatDType(3, "x") == DType::kFloat32) {
-    forwardTyped<float>(args, act, m, n);
-  } else {
-    forwardTyped<double>(args, act, m, n);
-  }
+  args.byFloatType(3, "x", [&](auto t) { forwardTyped<decltype(t)>(args, act, m, n); });
   return info.Env().Undefined();
 }
 
@@ -115,11 +111,7 @@ Napi::Value BiasActivationBackward(const Napi::CallbackInfo& info) {
   Args args(info, "biasActivationBackward", 7);
   const int act = args.enumIndex(0, "act", kActivationNames, kActivationCount, "ACTIVATIONS");
   const int64_t m = args.size(1, "m"), n = args.size(2, "n");
-  if (args.floatDType(3, "dOut") == DType::kFloat32) {
-    backwardTyped<float>(args, act, m, n);
-  } else {
-    backwardTyped<double>(args, act, m, n);
-  }
+  args.byFloatType(3, "dOut", [&](auto t) { backwardTyped<decltype(t)>(args, act, m, n); });
   return info.Env().Undefined();
 }
 

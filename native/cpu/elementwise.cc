@@ -193,11 +193,7 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
   const int rank = args.shape(1, "shape", shape);
   args.strides(3, "aStrides", aStrides, rank, "shape");
   args.strides(5, "bStrides", bStrides, rank, "shape");
-  if (args.floatDType(2, "a") == DType::kFloat32) {
-    binaryTyped<float>(args, op, rank, shape, aStrides, bStrides);
-  } else {
-    binaryTyped<double>(args, op, rank, shape, aStrides, bStrides);
-  }
+  args.byFloatType(2, "a", [&](auto t) { binaryTyped<decltype(t)>(args, op, rank, shape, aStrides, bStrides); });
   return info.Env().Undefined();
 }
 
@@ -205,11 +201,7 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
 Napi::Value Unary(const Napi::CallbackInfo& info) {
   Args args(info, "unary", 3);
   const int op = args.enumIndex(0, "op", kUnaryOpNames, kUnaryOpCount, "UNARY_OPS");
-  if (args.floatDType(1, "x") == DType::kFloat32) {
-    unaryTyped<float>(args, op);
-  } else {
-    unaryTyped<double>(args, op);
-  }
+  args.byFloatType(1, "x", [&](auto t) { unaryTyped<decltype(t)>(args, op); });
   return info.Env().Undefined();
 }
 
@@ -217,11 +209,7 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
 Napi::Value Scale(const Napi::CallbackInfo& info) {
   Args args(info, "scale", 3);
   const double alpha = args.number(0, "alpha");
-  if (args.floatDType(1, "x") == DType::kFloat32) {
-    scaleTyped<float>(args, alpha);
-  } else {
-    scaleTyped<double>(args, alpha);
-  }
+  args.byFloatType(1, "x", [&](auto t) { scaleTyped<decltype(t)>(args, alpha); });
   return info.Env().Undefined();
 }
 
@@ -229,11 +217,7 @@ Napi::Value Scale(const Napi::CallbackInfo& info) {
 Napi::Value Axpy(const Napi::CallbackInfo& info) {
   Args args(info, "axpy", 3);
   const double alpha = args.number(0, "alpha");
-  if (args.floatDType(1, "x") == DType::kFloat32) {
-    axpyTyped<float>(args, alpha);
-  } else {
-    axpyTyped<double>(args, alpha);
-  }
+  args.byFloatType(1, "x", [&](auto t) { axpyTyped<decltype(t)>(args, alpha); });
   return info.Env().Undefined();
 }
 
@@ -243,11 +227,7 @@ Napi::Value CopyStrided(const Napi::CallbackInfo& info) {
   int64_t shape[kMaxRank], srcStrides[kMaxRank];
   const int rank = args.shape(0, "shape", shape);
   args.strides(2, "srcStrides", srcStrides, rank, "shape");
-  if (args.floatDType(1, "src") == DType::kFloat32) {
-    copyTyped<float>(args, rank, shape, srcStrides);
-  } else {
-    copyTyped<double>(args, rank, shape, srcStrides);
-  }
+  args.byFloatType(1, "src", [&](auto t) { copyTyped<decltype(t)>(args, rank, shape, srcStrides); });
   return info.Env().Undefined();
 }
 

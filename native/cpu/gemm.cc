@@ -85,11 +85,7 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
   const int64_t lda = args.size(7, "lda"), ldb = args.size(9, "ldb");
   const double beta = args.number(10, "beta");
   const int64_t ldc = args.size(12, "ldc");
-  if (args.floatDType(6, "a") == DType::kFloat32) {
-    gemmTyped<float>(args, transA, transB, m, n, k, alpha, lda, ldb, beta, ldc);
-  } else {
-    gemmTyped<double>(args, transA, transB, m, n, k, alpha, lda, ldb, beta, ldc);
-  }
+  args.byFloatType(6, "a", [&](auto t) { gemmTyped<decltype(t)>(args, transA, transB, m, n, k, alpha, lda, ldb, beta, ldc); });
   return info.Env().Undefined();
 }
 

@@ -152,11 +152,7 @@ void col2imTyped(Args& args, const Geometry& g) {
 Napi::Value Im2col(const Napi::CallbackInfo& info) {
   Args args(info, "im2col", 12);
   const Geometry g = readGeometry(args);
-  if (args.floatDType(10, "images") == DType::kFloat32) {
-    im2colTyped<float>(args, g);
-  } else {
-    im2colTyped<double>(args, g);
-  }
+  args.byFloatType(10, "images", [&](auto t) { im2colTyped<decltype(t)>(args, g); });
   return info.Env().Undefined();
 }
 
@@ -164,11 +160,7 @@ Napi::Value Im2col(const Napi::CallbackInfo& info) {
 Napi::Value Col2im(const Napi::CallbackInfo& info) {
   Args args(info, "col2im", 12);
   const Geometry g = readGeometry(args);
-  if (args.floatDType(10, "cols") == DType::kFloat32) {
-    col2imTyped<float>(args, g);
-  } else {
-    col2imTyped<double>(args, g);
-  }
+  args.byFloatType(10, "cols", [&](auto t) { col2imTyped<decltype(t)>(args, g); });
   return info.Env().Undefined();
 }
 

@@ -220,11 +220,7 @@ void backwardTyped(Args& args, int64_t m, int64_t n) {
 Napi::Value LayerNormForward(const Napi::CallbackInfo& info) {
   Args args(info, "layerNormForward", 11);
   const int64_t m = args.size(0, "m"), n = args.size(1, "n");
-  if (args.floatDType(2, "x") == DType::kFloat32) {
-    forwardTyped<float>(args, m, n);
-  } else {
-    forwardTyped<double>(args, m, n);
-  }
+  args.byFloatType(2, "x", [&](auto t) { forwardTyped<decltype(t)>(args, m, n); });
   return info.Env().Undefined();
 }
 
@@ -232,11 +228,7 @@ Napi::Value LayerNormForward(const Napi::CallbackInfo& info) {
 Napi::Value LayerNormBackward(const Napi::CallbackInfo& info) {
   Args args(info, "layerNormBackward", 13);
   const int64_t m = args.size(0, "m"), n = args.size(1, "n");
-  if (args.floatDType(2, "dOut") == DType::kFloat32) {
-    backwardTyped<float>(args, m, n);
-  } else {
-    backwardTyped<double>(args, m, n);
-  }
+  args.byFloatType(2, "dOut", [&](auto t) { backwardTyped<decltype(t)>(args, m, n); });
   return info.Env().Undefined();
 }
 

@@ -137,11 +137,7 @@ void svdTyped(Args& args, int64_t m64, int64_t n64) {
 Napi::Value SymEig(const Napi::CallbackInfo& info) {
   Args args(info, "symEig", 4);
   const int64_t n = args.size(0, "n");
-  if (args.floatDType(1, "a") == DType::kFloat32) {
-    symEigTyped<float>(args, n);
-  } else {
-    symEigTyped<double>(args, n);
-  }
+  args.byFloatType(1, "a", [&](auto t) { symEigTyped<decltype(t)>(args, n); });
   return info.Env().Undefined();
 }
 
@@ -149,11 +145,7 @@ Napi::Value SymEig(const Napi::CallbackInfo& info) {
 Napi::Value Svd(const Napi::CallbackInfo& info) {
   Args args(info, "svd", 6);
   const int64_t m = args.size(0, "m"), n = args.size(1, "n");
-  if (args.floatDType(2, "a") == DType::kFloat32) {
-    svdTyped<float>(args, m, n);
-  } else {
-    svdTyped<double>(args, m, n);
-  }
+  args.byFloatType(2, "a", [&](auto t) { svdTyped<decltype(t)>(args, m, n); });
   return info.Env().Undefined();
 }
 

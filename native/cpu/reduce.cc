@@ -139,11 +139,7 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
   Args args(info, "reduce", 6);
   const int op = args.enumIndex(0, "op", kReduceOpNames, kReduceOpCount, "REDUCE_OPS");
   const int64_t outer = args.size(1, "outer"), n = args.size(2, "n"), inner = args.size(3, "inner");
-  if (args.floatDType(4, "x") == DType::kFloat32) {
-    reduceTyped<float>(args, op, outer, n, inner);
-  } else {
-    reduceTyped<double>(args, op, outer, n, inner);
-  }
+  args.byFloatType(4, "x", [&](auto t) { reduceTyped<decltype(t)>(args, op, outer, n, inner); });
   return info.Env().Undefined();
 }
 
@@ -152,11 +148,7 @@ Napi::Value Argmax(const Napi::CallbackInfo& info) {
   Args args(info, "argmax", 5);
   const int64_t outer = args.size(0, "outer"), n = args.size(1, "n"), inner = args.size(2, "inner");
   if (n == 0) throw args.rangeError("n must be at least 1 (the maximum of an empty axis has no index)");
-  if (args.floatDType(3, "x") == DType::kFloat32) {
-    argmaxTyped<float>(args, outer, n, inner);
-  } else {
-    argmaxTyped<double>(args, outer, n, inner);
-  }
+  args.byFloatType(3, "x", [&](auto t) { argmaxTyped<decltype(t)>(args, outer, n, inner); });
   return info.Env().Undefined();
 }
 

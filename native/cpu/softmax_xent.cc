@@ -111,8 +111,7 @@ void backwardTyped(Args& args, int64_t m, int64_t c, double gradLoss) {
 Napi::Value LogSoftmaxNllForward(const Napi::CallbackInfo& info) {
   Args args(info, "logSoftmaxNllForward", 6);
   const int64_t m = args.size(0, "m"), c = args.size(1, "c");
-  const double loss = args.floatDType(2, "logits") == DType::kFloat32 ? forwardTyped<float>(args, m, c)
-                                                                      : forwardTyped<double>(args, m, c);
+  const double loss = args.byFloatType(2, "logits", [&](auto t) { return forwardTyped<decltype(t)>(args, m, c); });
   return Napi::Number::New(info.Env(), loss);
 }
 
@@ -121,11 +120,7 @@ Napi::Value LogSoftmaxNllBackward(const Napi::CallbackInfo& info) {
   Args args(info, "logSoftmaxNllBackward", 6);
   const int64_t m = args.size(0, "m"), c = args.size(1, "c");
   const double gradLoss = args.number(4, "gradLoss");
-  if (args.floatDType(2, "logProbs") == DType::kFloat32) {
-    backwardTyped<float>(args, m, c, gradLoss);
-  } else {
-    backwardTyped<double>(args, m, c, gradLoss);
-  }
+  args.byFloatType(2, "logProbs", [&](auto t) { backwardTyped<decltype(t)>(args, m, c, gradLoss); });
   return info.Env().Undefined();
 }
 
