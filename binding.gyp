@@ -11,6 +11,7 @@
         "native/cpu/addon.cc",
         "native/cpu/activations.cc",
         "native/cpu/elementwise.cc",
+        "native/cpu/gather.cc",
         "native/cpu/gemm.cc",
         "native/cpu/im2col.cc",
         "native/cpu/info.cc",

@@ -2,8 +2,10 @@
 import type { Command } from './cli/command';
 import { doctor } from './cli/doctor';
 import { denseRes } from './experiments/dense-res';
+import { equivariantAe } from './experiments/equivariant-ae';
 import { learningCurves } from './experiments/learning-curves';
+import { invariance } from './experiments/invariance';
 import { mlp } from './experiments/mlp';
 import { scratchNn } from './experiments/scratch-nn';
 
-export const commands: readonly Command[] = [mlp, learningCurves, denseRes, scratchNn, doctor];
+export const commands: readonly Command[] = [mlp, learningCurves, denseRes, scratchNn, invariance, equivariantAe, doctor];

@@ -24,6 +24,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   registerEntryPoint<CopyStrided>(env, exports, "copyStrided");
   registerEntryPoint<Reduce>(env, exports, "reduce");
   registerEntryPoint<Argmax>(env, exports, "argmax");
+  registerEntryPoint<Gather>(env, exports, "gather");
+  registerEntryPoint<ScatterAdd>(env, exports, "scatterAdd");
   registerEntryPoint<SymEig>(env, exports, "symEig");
   registerEntryPoint<Svd>(env, exports, "svd");
   registerEntryPoint<Info>(env, exports, "info");

@@ -24,6 +24,8 @@ Napi::Value Axpy(const Napi::CallbackInfo& info);
 Napi::Value CopyStrided(const Napi::CallbackInfo& info);
 Napi::Value Reduce(const Napi::CallbackInfo& info);                 // reduce.cc
 Napi::Value Argmax(const Napi::CallbackInfo& info);
+Napi::Value Gather(const Napi::CallbackInfo& info);                 // gather.cc
+Napi::Value ScatterAdd(const Napi::CallbackInfo& info);
 Napi::Value SymEig(const Napi::CallbackInfo& info);                 // linalg.cc
 Napi::Value Svd(const Napi::CallbackInfo& info);
 Napi::Value Info(const Napi::CallbackInfo& info);                   // info.cc

@@ -50,6 +50,7 @@ export const jvpRules: { [K in OpName]?: JvpRule<K> } = {
   permute: linear((t, { axes }) => t.permute(...axes)),
   slice: linear((t, { axis, start, end }) => t.slice(axis, start, end)),
   concat: (inputs, out, { axis }) => Tensor.concat(inputs.map((x) => tan(x) ?? x!.zerosLike()), axis),
+  take: ([x], out, { index }) => (tan(x) ? tan(x)!.take(index, out.shape) : out.zerosLike()),
   broadcastTo: ([x], out) => (tan(x) ? tan(x)!.broadcastTo(out.shape) : out.zerosLike()),
   astype: ([x], out) => (tan(x) ? tan(x)!.astype(out.dtype) : out.zerosLike()),
   sum: linear((t, { axis, keepDims }) => t.sum(axis, keepDims)),

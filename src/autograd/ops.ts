@@ -18,6 +18,8 @@ export interface OpAttrs {
   slice: { axis: number; start: number; end: number };
   concat: { axis: number };
   broadcastTo: object;
+  /** out.flat[j] = x.flat[index[j]] (numpy.take on the flattened input); inputs [x]. */
+  take: { index: Int32Array };
   astype: object;
   sum: ReduceAttrs; max: ReduceAttrs; min: ReduceAttrs;
   /** out = act(x + bias); inputs [x, bias | null]. */

@@ -125,6 +125,11 @@ export const vjpRules: { [K in OpName]: VjpRule<K> } = {
     });
   },
   broadcastTo: (g, [a]) => [sumToShape(g, a!.shape)],
+  take: (g, [a], _, { index }) => {
+    const d = allocate(g.dtype, a!.size);
+    a!.backend.scatterAdd(g.data, index, d);
+    return [new Tensor(d, a!.shape, a!.backend)];
+  },
   astype: (g, [a]) => [g.astype(a!.dtype)],
   sum: (g, [a], _, attrs) => [expandReduced(g, a!, attrs)],
   max: (g, [a], out, attrs) => [extremumGrad(g, a!, out, attrs)],

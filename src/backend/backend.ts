@@ -150,6 +150,21 @@ export interface Backend {
   /** Like reduce, writing the first index of the maximum along the middle axis. */
   argmax(outer: number, n: number, inner: number, x: FloatArray, out: Int32Array): void;
 
+  // ---- gather / scatter ---------------------------------------------------
+  /**
+   * out[j] = src[index[j]] for j < index.length; out must have exactly
+   * index.length elements and every index lie in [0, src.length).
+   * out must not overlap src or index.
+   */
+  gather(src: FloatArray, index: Int32Array, out: FloatArray): void;
+  /**
+   * out[index[j]] += src[j] for j < index.length (repeated indices
+   * accumulate, in increasing j); src must have exactly index.length elements
+   * and every index lie in [0, out.length). The adjoint of gather. out must
+   * not overlap src or index.
+   */
+  scatterAdd(src: FloatArray, index: Int32Array, out: FloatArray): void;
+
   // ---- linear algebra -----------------------------------------------------
   /**
    * Symmetric eigendecomposition of the n×n matrix a (only its lower

@@ -77,6 +77,8 @@ export interface CpuAddon {
   /** op: index into REDUCE_OPS. */
   reduce(op: number, outer: number, n: number, inner: number, x: FloatArray, out: FloatArray): void;
   argmax(outer: number, n: number, inner: number, x: FloatArray, out: Int32Array): void;
+  gather(src: FloatArray, index: Int32Array, out: FloatArray): void;
+  scatterAdd(src: FloatArray, index: Int32Array, out: FloatArray): void;
   symEig(n: number, a: FloatArray, values: FloatArray, vectors: FloatArray): void;
   svd(m: number, n: number, a: FloatArray, u: FloatArray, s: FloatArray, vt: FloatArray): void;
   info(): CpuAddonInfo;
@@ -97,7 +99,7 @@ export type CpuBackendLoad =
 export const CPU_ADDON_FUNCTIONS: readonly (keyof CpuAddon)[] = [
   'gemm', 'biasActivationForward', 'biasActivationBackward', 'layerNormForward', 'layerNormBackward',
   'logSoftmaxNllForward', 'logSoftmaxNllBackward', 'im2col', 'col2im', 'binary', 'unary', 'scale',
-  'axpy', 'copyStrided', 'reduce', 'argmax', 'symEig', 'svd', 'info',
+  'axpy', 'copyStrided', 'reduce', 'argmax', 'gather', 'scatterAdd', 'symEig', 'svd', 'info',
 ];
 
 /** name → index, with no prototype (so 'toString' is not an index). */
@@ -166,6 +168,9 @@ export function createCpuBackend(addon: CpuAddon): CpuBackend {
     reduce: (op: ReduceOp, outer, n, inner, x, out) =>
       addon.reduce(lookup(REDUCE_INDEX, op, 'reduce op', 'reduce'), outer, n, inner, x, out),
     argmax: (outer, n, inner, x, out) => addon.argmax(outer, n, inner, x, out),
+
+    gather: (src, index, out) => addon.gather(src, index, out),
+    scatterAdd: (src, index, out) => addon.scatterAdd(src, index, out),
 
     symEig: (n, a, values, vectors) => addon.symEig(n, a, values, vectors),
     svd: (m, n, a, u, s, vt) => addon.svd(m, n, a, u, s, vt),

@@ -6,3 +6,4 @@ export {
   type Initializer, type LayerOptions,
 } from './layers';
 export { CrossEntropyLoss, LogCoshLoss, MSELoss, NLLLoss } from './losses';
+export * as equivariant from './equivariant';

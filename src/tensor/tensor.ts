@@ -366,6 +366,35 @@ export class Tensor {
     return record('broadcastTo', [this], new Tensor(out, target, this.backend), {});
   }
 
+  /**
+   * Elements picked by flat index, as numpy.take(x, index) on the flattened
+   * tensor: out.flat[j] = this.flat[index[j]]. The result has `shape`
+   * (default [index.length], whose size must be index.length). Indices may
+   * repeat (their gradients add up); each must lie in [0, size). The index
+   * array is kept by reference for backward, not copied (layers reuse one
+   * index every step): do not change it before backward has run.
+   */
+  take(index: Int32Array, shape?: Shape): Tensor {
+    if (!(index instanceof Int32Array)) {
+      throw new TypeError(`take: index must be an Int32Array, got ${index === null ? 'null' : typeof index === 'object'
+        ? (index as object).constructor?.name ?? 'an object' : typeof index}`);
+    }
+    const target = shape === undefined ? [index.length] : checkShape(shape, 'take shape');
+    if (sizeOf(target) !== index.length) {
+      throw new ShapeError(`take: shape ${shapeString(target)} has ${sizeOf(target)} elements but index has ${index.length}`);
+    }
+    for (let j = 0; j < index.length; j++) {
+      const i = index[j];
+      if (i < 0 || i >= this.size) {
+        throw new RangeError(`take: index[${j}] = ${i} is out of range for a tensor of ${this.size} elements ` +
+                             `(shape ${shapeString(this.shape)})`);
+      }
+    }
+    const out = allocate(this.dtype, index.length);
+    this.backend.gather(this.data, index, out);
+    return record('take', [this], new Tensor(out, target, this.backend), { index });
+  }
+
   // ---- matrix product -------------------------------------------------------
 
   /**

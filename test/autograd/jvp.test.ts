@@ -120,6 +120,8 @@ for (const name of backendsUnderTest()) {
     ['broadcastTo', (x) => x.sum(1, true).broadcastTo([2, 4]), [2, 3]],
     ['slice, permute, sub, div, square, sqrt, log, sigmoid, abs', (x, c) => x.slice(1, 1).permute(1, 0).square().add(1).sqrt().log()
       .sub(x.slice(1, 0, 2).T.sigmoid()).div(c.slice(1, 0, 2).T.abs().add(1)).neg(), [2, 3]],
+    ['take with repeated indices into a new shape', (x, c) => x.take(Int32Array.from([5, 0, 5, 3, 3, 1]), [2, 3]).mul(c), [2, 3]],
+    ['take of a take, then a nonlinearity', (x) => x.take(Int32Array.from([1, 1, 4, 2])).take(Int32Array.from([3, 0, 0])).tanh(), [2, 3]],
     ['biasActivation tanh with a constant bias', (x, c) => F.biasActivation(x, c.sum(0), 'tanh'), [2, 3]],
   ];
   for (const [title, fn, shape] of fdCases) {
@@ -137,6 +139,22 @@ for (const name of backendsUnderTest()) {
       t.true(maxAbsDiff(tangent.data, directional(f, x, v)) < 1e-7);
     });
   }
+
+  test(`[${name}] Jacobian of take (repeated indices, a new shape): forward mode equals reverse mode and the 0/1 selection`, (t) => {
+    const gen = seeded(`${name} take`);
+    const index = Int32Array.from([3, 0, 3, 5, 1, 3]);
+    const f = (x: Tensor) => x.take(index, [3, 2]);
+    const x = rnd(gen, [2, 3], name);
+    const fwd = jacobianForward(f, x, name);
+    const rev = jacobianReverse(f, x, name);
+    const selection = Array.from(index, (i) => Array.from({ length: 6 }, (_, k) => (k === i ? 1 : 0)));
+    t.deepEqual(fwd, selection);
+    t.deepEqual(rev, selection);
+    const [out, tangent] = jvp(f, [x], [x.scale(2)]);
+    t.deepEqual(out.shape, [3, 2]);
+    t.deepEqual(tangent.shape, [3, 2]);
+    t.deepEqual(Array.from(tangent.data), Array.from(index, (i) => 2 * x.data[i]));
+  });
 
   test(`[${name}] jvp of reshape and broadcastTo gives tangents of the output's shape`, (t) => {
     const x = Tensor.from([1, 2, 3, 4, 5, 6], { dtype: 'float64', backend: name });

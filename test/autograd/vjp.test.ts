@@ -17,7 +17,7 @@ import { assertGradcheck, awayFromZero, distinct, opsIn, rnd, seeded, type On } 
 const ALL_OPS = [
   'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum',
   'neg', 'abs', 'sign', 'exp', 'log', 'sqrt', 'square', 'reciprocal', 'tanh', 'sigmoid', 'relu',
-  'scale', 'matmul', 'reshape', 'permute', 'slice', 'concat', 'broadcastTo', 'astype',
+  'scale', 'matmul', 'reshape', 'permute', 'slice', 'concat', 'broadcastTo', 'take', 'astype',
   'sum', 'max', 'min', 'biasActivation', 'layerNorm', 'logSoftmaxNll', 'logSoftmax', 'nll',
 ] as const satisfies readonly OpName[];
 type MissingFromList = Exclude<OpName, (typeof ALL_OPS)[number]>;
@@ -124,6 +124,18 @@ add('concat along axis 1', ['concat'], (on, gen) => ({ fn: (a, b) => Tensor.conc
 add('concat with a constant part (appendOnes)', ['concat'], (on, gen) => ({ fn: (a) => F.appendOnes(a).square(), inputs: [rnd(gen, [3, 2], on)] }));
 add('broadcastTo [3,1] -> [2,3,4]', ['broadcastTo'], (on, gen) => ({ fn: (x) => x.broadcastTo([2, 3, 4]), inputs: [rnd(gen, [3, 1], on)] }));
 add('broadcastTo [4] -> [3,4]', ['broadcastTo'], (on, gen) => ({ fn: (x) => x.broadcastTo([3, 4]), inputs: [rnd(gen, [4], on)] }));
+add('take with repeated indices', ['take'], (on, gen) => ({
+  fn: (x) => x.take(Int32Array.from([0, 5, 5, 11, 2, 5, 0]), [7]).square(),
+  inputs: [rnd(gen, [3, 4], on)],
+}));
+add('take of every element, permuted and repeated, into a new shape', ['take'], (on, gen) => ({
+  fn: (x) => x.take(Int32Array.from([5, 4, 3, 2, 1, 0, 0, 0, 3]), [3, 3]).tanh().matmul(x.reshape(3, 2)),
+  inputs: [rnd(gen, [2, 3], on)],
+}));
+add('take of a single element of a 0-d tensor', ['take'], (on, gen) => ({
+  fn: (x) => x.take(Int32Array.from([0, 0, 0]), [3]).mul(x.take(Int32Array.from([0]), [])),
+  inputs: [rnd(gen, [], on)],
+}));
 // float64 -> float32 -> float64 is exact for these inputs and steps (multiples of 2^-6 and 2^-10), so the difference quotients are exact.
 add('astype float64 -> float32 -> float64', ['astype'], (on, gen) => {
   const x = rnd(gen, [3, 4], on);
@@ -240,6 +252,17 @@ for (const name of backendsUnderTest()) {
       assertGradcheck(t, fn, inputs, eps === undefined ? {} : { eps }, c.title);
     });
   }
+
+  test(`[${name}] take: repeated indices accumulate their gradients; an empty take gives zeros`, (t) => {
+    const x = Tensor.from([[1, 2, 3], [4, 5, 6]], { dtype: 'float64', backend: name, requiresGrad: true });
+    const index = Int32Array.from([4, 0, 4, 4, 2]);
+    x.take(index).mul(Tensor.from([1, 10, 100, 1000, 10000], { dtype: 'float64', backend: name })).sum().backward();
+    t.deepEqual(x.grad!.toArray(), [[10, 0, 10000], [0, 1101, 0]]);
+    t.is(x.grad!.backend.name, name);
+    const y = Tensor.from([1, 2, 3], { dtype: 'float64', backend: name, requiresGrad: true });
+    y.take(new Int32Array(0)).sum().add(y.sum().scale(0)).backward();
+    t.deepEqual(Array.from(y.grad!.data), [0, 0, 0]);
+  });
 
   test(`[${name}] max/min ties share the gradient equally`, (t) => {
     const x = Tensor.from([[1, 3, 3], [2, 2, 2]], { dtype: 'float64', backend: name, requiresGrad: true });

@@ -70,6 +70,39 @@ for (const name of backendsUnderTest()) {
     t.throws(() => a.sliceRows(2, 5), { instanceOf: RangeError });
   });
 
+  test(`[${name}] take picks flat indices (numpy.take) into a shape, float32 and float64`, (t) => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      const a = from([[1, 2, 3], [4, 5, 6]], dtype);
+      const picked = a.take(Int32Array.from([5, 0, 0, 3]));
+      t.deepEqual(picked.shape, [4]);
+      t.is(picked.dtype, dtype);
+      t.is(picked.backend, b);
+      t.deepEqual(picked.toArray(), [6, 1, 1, 4]);
+      t.deepEqual(a.take(Int32Array.from([5, 4, 3, 2, 1, 0]), [3, 2]).toArray(), [[6, 5], [4, 3], [2, 1]]);
+      t.deepEqual(a.take(Int32Array.from([4]), []).toArray(), 5);
+      t.deepEqual(a.take(new Int32Array(0)).shape, [0]);
+      t.deepEqual(a.take(new Int32Array(0), [2, 0]).shape, [2, 0]);
+      t.deepEqual(from(7, dtype).take(Int32Array.from([0, 0])).toArray(), [7, 7]);
+    }
+  });
+
+  test(`[${name}] take errors: a shape of the wrong size, out-of-range indices, a non-Int32Array index`, (t) => {
+    const a = from([[1, 2, 3], [4, 5, 6]]);
+    t.throws(() => a.take(Int32Array.from([0, 1, 2]), [2, 2]),
+      { instanceOf: ShapeError, message: 'take: shape [2, 2] has 4 elements but index has 3' });
+    t.throws(() => a.take(Int32Array.from([0]), [2, -1]), { instanceOf: ShapeError, message: /take shape/ });
+    t.throws(() => a.take(Int32Array.from([0, 6])),
+      { instanceOf: RangeError, message: 'take: index[1] = 6 is out of range for a tensor of 6 elements (shape [2, 3])' });
+    t.throws(() => a.take(Int32Array.from([-1])), { instanceOf: RangeError, message: /^take: index\[0\] = -1 is out of range/ });
+    t.throws(() => from([]).take(Int32Array.from([0])), { instanceOf: RangeError, message: /^take: index\[0\] = 0 .* 0 elements/ });
+    t.throws(() => a.take([0, 1] as never), { instanceOf: TypeError, message: 'take: index must be an Int32Array, got Array' });
+    t.throws(() => a.take(Float64Array.from([0]) as never), { instanceOf: TypeError, message: /got Float64Array/ });
+    for (const msg of [() => a.take(Int32Array.from([9])), () => a.take(Int32Array.from([0]), [3])]) {
+      const err = t.throws(msg);
+      t.false(err!.message.includes('\n'), 'one-line message');
+    }
+  });
+
   test(`[${name}] matmul: matrices, vectors, batches and transposed operands`, (t) => {
     const a = from([[1, 2], [3, 4], [5, 6]]);
     const m = from([[1, 0, -1], [2, 1, 0]]);

@@ -17,6 +17,7 @@
 import type { Backend } from '../backend';
 import { biasActivationBackward, biasActivationForward } from './activations';
 import { axpy, binary, copyStrided, scale, unary } from './elementwise';
+import { gather, scatterAdd } from './gather';
 import { gemm } from './gemm';
 import { col2im, im2col } from './im2col';
 import { layerNormBackward, layerNormForward } from './layernorm';
@@ -42,6 +43,8 @@ export const tsBackend: Backend = {
   copyStrided,
   reduce,
   argmax,
+  gather,
+  scatterAdd,
   symEig,
   svd,
 };
