@@ -32,7 +32,7 @@ export function attentionWeights(model: Autoencoder, images: Float32Array, n: nu
 }
 
 export async function attentionReport(ctx: RunContext, built: BuiltModel, images: Float32Array, n: number,
-                                      shown: number): Promise<string> {
+                                      shown: number): Promise<{ uniform: boolean; sentence: string }> {
   const model = built.module as Autoencoder;
   model.eval();
   const alpha = attentionWeights(model, images, n);
@@ -57,8 +57,9 @@ export async function attentionReport(ctx: RunContext, built: BuiltModel, images
     meanWeights: mean, meanMaxDeviationFromUniform: deviation, meanLargestWeight: largest, uniform,
   });
   const numbers = `mean over ${n} test images of max_i |α_i − 1/4| = ${deviation.toFixed(3)}, mean largest α = ${largest.toFixed(3)}`;
-  return uniform
-    ? `the attention weights are close to uniform (${numbers}): g is nearly the plain group average of h`
-    : `the attention weights are not uniform (${numbers}): per image the pool favours the rotations of h that best match q, `
-      + 'a soft choice of orientation; rotating the input permutes α with it, so g stays invariant';
+  const sentence = uniform
+    ? `The attention weights are close to uniform (${numbers}): g is nearly the plain group average of h.`
+    : `The attention weights are not uniform (${numbers}): per image the pool favours the rotations of h that best match q, `
+      + 'a soft choice of orientation; rotating the input permutes α with it, so g stays invariant.';
+  return { uniform, sentence };
 }

@@ -121,26 +121,27 @@ export const equivariantAe: Command = {
     }
     await writeCurves(ctx.dir, results, ctx.metrics);
     const attention = results.find((r) => r.model.name === 'attn-ae');
-    const attentionSentence = attention ? await attentionReport(ctx, attention.model, rotated[0], test.n, shown) : null;
+    const attentionResult = attention ? await attentionReport(ctx, attention.model, rotated[0], test.n, shown) : null;
 
     const tableRows = results.map((r) => [r.model.name, r.model.task === 'classification' ? 'accuracy' : 'test MSE',
       ...ROTATIONS.map((_, k) => scoreText(r, k)), r.symmetryError.toExponential(2), median(r.epochSeconds).toFixed(2)]);
+    if (attentionResult) console.log(attentionResult.sentence);
     console.log(formatTable(['model', 'score', ...ROTATIONS, 'max |f(gx) - g f(x)|', 's/epoch'], tableRows));
     ctx.metrics.set('models', Object.fromEntries(results.map((r) => [r.model.name, {
       task: r.model.task, parameters: r.model.module.parameterCount(), rotations: r.rotations,
       symmetryError: r.symmetryError, medianEpochSeconds: median(r.epochSeconds),
     }])));
-    if (attentionSentence) ctx.metrics.set('attentionSummary', attentionSentence);
+    if (attentionResult) ctx.metrics.set('attentionSummary', attentionResult.sentence);
     finishRun(ctx, 'equivariant-ae', [
       ...results.map((r): [string, string] => [`${r.model.name} (${r.model.task === 'classification' ? 'accuracy' : 'test MSE'}, 0/90/180/270°)`,
         ROTATIONS.map((_, k) => scoreText(r, k)).join(' / ')]),
       ...results.map((r): [string, string] => [`${r.model.name} seconds per epoch (median)`, median(r.epochSeconds).toFixed(2)]),
       ...results.map((r): [string, string] => [`${r.model.name} ${r.model.symmetric ? 'equivariance/invariance' : 'rotation'} error`, r.symmetryError.toExponential(2)]),
       ['28×28→28×28 orbit basis', `${basis.orbits} orbits, ${(basis.seconds * 1000).toFixed(0)} ms, ${basis.indexMiB.toFixed(1)} MiB index (dense Kronecker Reynolds: ${basis.denseKroneckerGiB.toFixed(0)} GiB)`],
-      ...(attentionSentence ? [['attention', attentionSentence] as [string, string]] : []),
+      ...(attentionResult ? [['attention weights', `${attentionResult.uniform ? 'close to uniform' : 'not uniform'} (attention.svg)`] as [string, string]] : []),
       ['epochs', epochs],
       ['backend', be.name],
-      ['files', 'reconstructions-*.png, attention.svg, rotations.svg, curves, weights-*.safetensors'],
+      ['files', 'reconstructions-*.png, attention.svg, rotations-*.svg, *-loss/accuracy.svg, weights-*.safetensors'],
     ]);
   },
 };

@@ -11,7 +11,9 @@
  * the D4 invariant subspace, computed directly as a cross-check) is invariant
  * to every composition T1·T2·T1′. Finally {I, −I}: T̄ = 0 (rank 0), so an
  * invariant neuron is σ(b), its bias alone. Writes metrics.json and
- * bases.png (first basis vectors drawn as n×n images).
+ * symmetrized.png: an asymmetric test pattern, its projections onto the
+ * C4, flip and intersection subspaces (its Reynolds averages), and the
+ * weights of the two neurons, as n×n images.
  */
 import * as path from 'node:path';
 import type { Command } from '../../cli/command';
@@ -22,7 +24,7 @@ import {
 } from '../../nn/equivariant/subspace';
 import { imageGridPng, type GridImage } from '../../report/image';
 import type { Backend } from '../../backend/backend';
-import type { Tensor } from '../../tensor/tensor';
+import { Tensor } from '../../tensor/tensor';
 import { commonFlags, finishRun, startRun } from '../common';
 import { maxInvarianceError, randomNeuron, sandwichCompositions } from './neuron';
 
@@ -48,11 +50,21 @@ function spanDistance(a: Tensor, b: Tensor): number {
   return worst;
 }
 
-function basisImages(u: Tensor, n: number, count: number): GridImage[] {
-  const k = Math.min(count, u.shape[1]);
-  return Array.from({ length: k }, (_, j) => ({
-    pixels: Float64Array.from({ length: n * n }, (_, i) => u.data[i * u.shape[1] + j]), width: n, height: n,
-  }));
+/** An asymmetric n×n test pattern: an "F" on a left-to-right ramp. */
+export function testPattern(n: number): Float64Array {
+  const x = new Float64Array(n * n);
+  const at = (f: number) => Math.min(n - 1, Math.floor(f * n));
+  for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) x[r * n + c] = (0.3 * c) / n;
+  for (let r = at(0.15); r <= at(0.85); r++) x[r * n + at(0.3)] = 1;
+  for (let c = at(0.3); c <= at(0.75); c++) x[at(0.15) * n + c] = 1;
+  for (let c = at(0.3); c <= at(0.6); c++) x[at(0.5) * n + c] = 1;
+  return x;
+}
+
+/** U Uᵀ x: the orthogonal projection of x onto span(U) (the Reynolds average T̄x for an orthogonal group). */
+function project(u: Tensor, x: Float64Array): Float64Array {
+  const v = new Tensor(x, [x.length], u.backend);
+  return u.matmul(u.matmul(v, { transposeA: true })).data as Float64Array;
 }
 
 const sci = (x: number): string => x.toExponential(2);
@@ -125,9 +137,11 @@ export const invariance: Command = {
       residualRandomWeights: projectionResidual(wRandom, uPm),
     };
 
-    const images = [...basisImages(uC4, n, 8), ...basisImages(uFlips, n, 8), ...basisImages(uBoth, n, 8)];
-    await imageGridPng(path.join(ctx.dir, 'bases.png'), images, {
-      columns: 8, scale: Math.max(2, Math.ceil(56 / n)), normalize: 'minmax',
+    const pattern = testPattern(n);
+    const images: GridImage[] = [pattern, project(uC4, pattern), project(uFlips, pattern), project(uBoth, pattern), f1.w, f3.w]
+      .map((pixels) => ({ pixels, width: n, height: n }));
+    await imageGridPng(path.join(ctx.dir, 'symmetrized.png'), images, {
+      columns: images.length, scale: Math.max(2, Math.ceil(56 / n)), normalize: 'minmax',
     });
 
     const claims = {
@@ -169,7 +183,7 @@ export const invariance: Command = {
       ['claims held', `${held}/${total}`],
       ['basis seconds', basisSeconds.toFixed(2)],
       ['backend', be.name],
-      ['image', 'bases.png (rows: C4, flips, ∩)'],
+      ['image', 'symmetrized.png (x; its C4, flip, ∩ projections; w of both neurons)'],
     ]);
   },
 };

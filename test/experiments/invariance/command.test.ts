@@ -52,13 +52,13 @@ test('the claims: a C4-invariant neuron is not flip-invariant unless it lies in 
   t.true(projectionResidual(f3.w, uBoth) < 1e-12);
 });
 
-test.serial('invariance --size 6 on ts writes metrics.json and bases.png with the orbit-count dimensions', async (t) => {
+test.serial('invariance --size 6 on ts writes metrics.json and symmetrized.png with the orbit-count dimensions', async (t) => {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gradnode-invariance-')), 'run');
   const { code, out: printed, err } = await runCli(commands, ['invariance', '--size', '6', '--backend', 'ts', '--samples', '200',
     '--out', out, '--seed', '2']);
   t.is(code, 0, err);
-  for (const f of ['metrics.json', 'bases.png']) t.true(fs.existsSync(path.join(out, f)), f);
-  t.deepEqual([...fs.readFileSync(path.join(out, 'bases.png')).subarray(1, 4)], [...Buffer.from('PNG')]);
+  for (const f of ['metrics.json', 'symmetrized.png']) t.true(fs.existsSync(path.join(out, f)), f);
+  t.deepEqual([...fs.readFileSync(path.join(out, 'symmetrized.png')).subarray(1, 4)], [...Buffer.from('PNG')]);
   const m = JSON.parse(fs.readFileSync(path.join(out, 'metrics.json'), 'utf8'));
   const rot = rotationPermutation(6);
   const h = flipPermutation(6, 'horizontal');

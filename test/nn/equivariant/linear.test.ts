@@ -2,27 +2,13 @@
 import test from 'ava';
 import { gradcheck } from '../../../src/autograd';
 import type { BackendName } from '../../../src/backend/backend';
-import {
-  EquivariantLinear, actOnRows, directSum, representationElements, rotationRep, trivialRep, type PermRep,
-} from '../../../src/nn/equivariant';
+import { EquivariantLinear, directSum, rotationRep, trivialRep, type PermRep } from '../../../src/nn/equivariant';
 import { mseLoss } from '../../../src/nn/functional';
 import { Adam } from '../../../src/optim/adam';
 import { Generator } from '../../../src/random';
 import { Tensor } from '../../../src/tensor/tensor';
 import { backendsUnderTest } from '../../helpers/backends';
-
-/** max over g and the batch of |f(ρ1(g) x) − ρ2(g) f(x)|. */
-export function equivarianceError(f: (x: Tensor) => Tensor, inRep: PermRep, outRep: PermRep, x: Tensor): number {
-  const [inEls, outEls] = representationElements(inRep, outRep);
-  const fx = f(x);
-  let worst = 0;
-  inEls.forEach((p1, g) => {
-    const lhs = f(actOnRows(x, p1)).data;
-    const rhs = actOnRows(fx, outEls[g]).data;
-    for (let i = 0; i < lhs.length; i++) worst = Math.max(worst, Math.abs(lhs[i] - rhs[i]));
-  });
-  return worst;
-}
+import { equivarianceError } from '../../helpers/equivariance';
 
 const fastest = (): BackendName => backendsUnderTest().includes('cpu') ? 'cpu' : 'ts';
 
