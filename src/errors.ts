@@ -14,3 +14,8 @@ export class DTypeError extends TypeError {
 export class BackendUnavailableError extends Error {
   override name = 'BackendUnavailableError';
 }
+
+/** Host access (`.data`) to a tensor that lives in device memory. */
+export class DeviceMemoryError extends Error {
+  override name = 'DeviceMemoryError';
+}

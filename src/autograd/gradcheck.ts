@@ -43,6 +43,7 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly 
   const tolerance = options.tolerance ?? 1e-6;
   inputs.forEach((x, i) => {
     if (x.dtype !== 'float64') throw new DTypeError(`gradcheck needs float64 inputs; input ${i} is ${x.dtype}`);
+    if (x.backend.memory !== 'host') throw new DTypeError(`gradcheck perturbs values in place on the host; move input ${i} with .to('cpu')`);
   });
   // Inputs marked requiresGrad are checked; with none marked, all are.
   const anyMarked = inputs.some((x) => x.requiresGrad);

@@ -3,6 +3,7 @@
  * inputs and what the derivative rule needs. backward() walks it in reverse
  * topological order and accumulates gradients into the leaves' `.grad`.
  */
+import { isHostArray } from '../backend/backend';
 import { ShapeError } from '../errors';
 import type { Tensor } from '../tensor/tensor';
 import { jvpRules } from './jvp';
@@ -83,19 +84,25 @@ export function computeGradients(root: Tensor, seed?: Tensor): Map<Tensor, Tenso
   return grads;
 }
 
+/** The memory a tensor's storage lives in (views of one allocation share it). */
+function memoryOf(t: Tensor): object {
+  const s = t.storage;
+  return isHostArray(s) ? s.buffer : s.handle;
+}
+
 /** Accumulates d root / d leaf into every leaf's `.grad`. */
 export function backward(root: Tensor, seed?: Tensor): void {
   // Gradients may share storage: one tensor reaching several leaves (both inputs of add), a reshape or
   // slice view of another gradient, or the caller's seed. Each leaf's .grad gets storage of its own, so
   // an in-place edit of one (e.g. clipping) changes no other gradient and not the seed.
-  const taken = new Set<ArrayBufferLike>(seed ? [seed.data.buffer] : []);
+  const taken = new Set<object>(seed ? [memoryOf(seed)] : []);
   for (const [t, g] of computeGradients(root, seed)) {
     if (t.gradFn) continue;
     if (t.grad) {
       t.grad = noGrad(() => t.grad!.add(g));
     } else {
-      t.grad = taken.has(g.data.buffer) || g.data.buffer === t.data.buffer ? noGrad(() => g.clone()) : g;
-      taken.add(t.grad.data.buffer);
+      t.grad = taken.has(memoryOf(g)) || memoryOf(g) === memoryOf(t) ? noGrad(() => g.clone()) : g;
+      taken.add(memoryOf(t.grad));
     }
   }
 }

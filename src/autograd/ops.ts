@@ -3,7 +3,7 @@
  * reverse-mode rule (vjp.ts, a total table: an op without one does not
  * compile) and may have a forward-mode rule (jvp.ts).
  */
-import type { Activation, FloatArray, NormActivation } from '../backend/backend';
+import type { Activation, NormActivation, Storage } from '../backend/backend';
 
 export interface ReduceAttrs { axis: number | undefined; keepDims: boolean }
 
@@ -25,9 +25,9 @@ export interface OpAttrs {
   /** out = act(x + bias); inputs [x, bias | null]. */
   biasActivation: { act: Activation };
   /** out = act(LN(x + residual)); inputs [x, residual | null, gamma, beta]. */
-  layerNorm: { eps: number; act: NormActivation; mean: FloatArray; rstd: FloatArray };
+  layerNorm: { eps: number; act: NormActivation; mean: Storage; rstd: Storage };
   /** mean NLL of log-softmax(logits); inputs [logits]. */
-  logSoftmaxNll: { labels: Int32Array; logProbs: FloatArray };
+  logSoftmaxNll: { labels: Int32Array; logProbs: Storage };
   /** log-softmax over the last axis; inputs [x]. */
   logSoftmax: object;
   /** -mean_i x[i, labels[i]]; inputs [logProbs]. */

@@ -6,7 +6,7 @@
  */
 import type { UnaryOp } from '../backend/backend';
 import { normalizeAxis, sameShape, type Shape } from '../tensor/shape';
-import { Tensor, allocate } from '../tensor/tensor';
+import { Tensor } from '../tensor/tensor';
 import type { OpAttrs, OpName, ReduceAttrs } from './ops';
 
 export type VjpRule<K extends OpName> =
@@ -14,9 +14,27 @@ export type VjpRule<K extends OpName> =
 
 /** A unary kernel applied outside the graph (masks and derivative helpers). */
 export function unaryRaw(op: UnaryOp, t: Tensor): Tensor {
-  const out = allocate(t.dtype, t.size);
-  t.backend.unary(op, t.data, out);
+  const out = t.backend.alloc(t.dtype, t.size);
+  t.backend.unary(op, t.storage, out);
   return new Tensor(out, t.shape, t.backend);
+}
+
+/**
+ * The value of a scalar gradient where reading it is free (host backends);
+ * 1 on a device backend, where the rule multiplies by g on the device
+ * instead (scaledByDeviceScalar), so backward reads nothing back.
+ */
+function hostScalar(g: Tensor): number {
+  return g.backend.memory === 'host' ? g.item() : 1;
+}
+
+function scaledByDeviceScalar(d: Tensor, g: Tensor): Tensor {
+  return g.backend.memory === 'host' ? d : d.mul(g.reshape([]));
+}
+
+/** Flat indices i·c + labels[i] of each row's label in an m×c matrix. */
+export function labelIndex(labels: Int32Array, c: number): Int32Array {
+  return labels.map((y, i) => i * c + y);
 }
 
 /** Sums a broadcast gradient back to the shape of the operand it came from. */
@@ -126,8 +144,8 @@ export const vjpRules: { [K in OpName]: VjpRule<K> } = {
   },
   broadcastTo: (g, [a]) => [sumToShape(g, a!.shape)],
   take: (g, [a], _, { index }) => {
-    const d = allocate(g.dtype, a!.size);
-    a!.backend.scatterAdd(g.data, index, d);
+    const d = a!.backend.alloc(g.dtype, a!.size);
+    a!.backend.scatterAdd(g.storage, index, d);
     return [new Tensor(d, a!.shape, a!.backend)];
   },
   astype: (g, [a]) => [g.astype(a!.dtype)],
@@ -137,36 +155,42 @@ export const vjpRules: { [K in OpName]: VjpRule<K> } = {
   biasActivation: (g, [x, bias], out, { act }) => {
     const n = x!.shape[x!.ndim - 1];
     const m = x!.size / n;
-    const dX = allocate(x!.dtype, x!.size);
-    const dBias = bias?.requiresGrad ? allocate(x!.dtype, n) : null;
-    x!.backend.biasActivationBackward(act, m, n, g.data, out.data, dX, dBias);
+    const be = x!.backend;
+    const dX = be.alloc(x!.dtype, x!.size);
+    const dBias = bias?.requiresGrad ? be.alloc(x!.dtype, n) : null;
+    be.biasActivationBackward(act, m, n, g.storage, out.storage, dX, dBias);
     // The bias may be [n] or e.g. [1, n]: its gradient takes the bias's own shape.
     return [new Tensor(dX, x!.shape, x!.backend), dBias ? new Tensor(dBias, bias!.shape, x!.backend) : null];
   },
   layerNorm: (g, [x, residual, gamma, beta], out, { act, mean, rstd }) => {
     const n = x!.shape[x!.ndim - 1];
     const m = x!.size / n;
-    const dX = allocate(x!.dtype, x!.size);
-    const dGamma = gamma!.requiresGrad ? allocate(x!.dtype, n) : null;
-    const dBeta = beta!.requiresGrad ? allocate(x!.dtype, n) : null;
-    x!.backend.layerNormBackward(m, n, g.data, x!.data, residual?.data ?? null, mean, rstd, gamma!.data, act,
-      out.data, dX, dGamma, dBeta);
+    const be = x!.backend;
+    const dX = be.alloc(x!.dtype, x!.size);
+    const dGamma = gamma!.requiresGrad ? be.alloc(x!.dtype, n) : null;
+    const dBeta = beta!.requiresGrad ? be.alloc(x!.dtype, n) : null;
+    be.layerNormBackward(m, n, g.storage, x!.storage, residual?.storage ?? null, mean, rstd, gamma!.storage, act,
+      out.storage, dX, dGamma, dBeta);
     const dx = new Tensor(dX, x!.shape, x!.backend);
     return [dx, residual ? dx : null,
       dGamma ? new Tensor(dGamma, gamma!.shape, x!.backend) : null, dBeta ? new Tensor(dBeta, beta!.shape, x!.backend) : null];
   },
   logSoftmaxNll: (g, [logits], _, { labels, logProbs }) => {
     const [m, c] = logits!.shape;
-    const d = allocate(logits!.dtype, m * c);
-    logits!.backend.logSoftmaxNllBackward(m, c, logProbs, labels, g.item(), d);
-    return [new Tensor(d, logits!.shape, logits!.backend)];
+    const be = logits!.backend;
+    const d = be.alloc(logits!.dtype, m * c);
+    be.logSoftmaxNllBackward(m, c, logProbs, labels, hostScalar(g), d);
+    return [scaledByDeviceScalar(new Tensor(d, logits!.shape, be), g)];
   },
   logSoftmax: (g, _, out) => [g.sub(out.exp().mul(g.sum(-1, true)))],
   nll: (g, [logProbs], _, { labels }) => {
     const [m, c] = logProbs!.shape;
-    const d = allocate(logProbs!.dtype, m * c);
-    const scale = -g.item() / m;
-    for (let i = 0; i < m; i++) d[i * c + labels[i]] = scale;
-    return [new Tensor(d, logProbs!.shape, logProbs!.backend)];
+    // -g/m scattered to each row's label column.
+    const be = logProbs!.backend;
+    const d = be.alloc(logProbs!.dtype, m * c);
+    const picks = be.alloc(logProbs!.dtype, m);
+    be.fill(picks, -hostScalar(g) / m);
+    be.scatterAdd(picks, labelIndex(labels, c), d);
+    return [scaledByDeviceScalar(new Tensor(d, logProbs!.shape, be), g)];
   },
 };

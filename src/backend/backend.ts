@@ -15,6 +15,31 @@ export type DType = 'float32' | 'float64';
 export type FloatArray = Float32Array | Float64Array;
 export type BackendName = 'ts' | 'cpu' | 'cuda';
 
+/**
+ * Memory of a device backend (cuda): a view, `offset` and `length` in
+ * elements, into an allocation made by that backend's alloc(). Views share
+ * the allocation (`handle`), which is freed when no view references it.
+ * JS never reads it directly: data crosses only through fromHost / toHost.
+ */
+export interface DeviceArray {
+  readonly handle: object;
+  readonly offset: number;
+  readonly length: number;
+  readonly dtype: DType;
+}
+
+/** What kernels read and write: typed arrays on host backends, DeviceArrays on device ones. */
+export type Storage = FloatArray | DeviceArray;
+
+/** The dtype of a typed array or device array. */
+export function storageDType(s: Storage): DType {
+  return s instanceof Float64Array ? 'float64' : s instanceof Float32Array ? 'float32' : s.dtype;
+}
+
+export function isHostArray(s: Storage): s is FloatArray {
+  return s instanceof Float32Array || s instanceof Float64Array;
+}
+
 /** Activation fused after a bias add: identity, max(x,0) or tanh. */
 export type Activation = 'identity' | 'relu' | 'tanh';
 /** Activation fused after LayerNorm. */
@@ -58,6 +83,29 @@ export function convOutputSize(g: ConvGeometry): { outH: number; outW: number } 
 export interface Backend {
   readonly name: BackendName;
 
+  // ---- memory -------------------------------------------------------------
+  /**
+   * 'host': storage is a Float32Array/Float64Array JS reads directly (ts, cpu);
+   * 'device': storage is a DeviceArray, and data moves between JS and the
+   * device only through fromHost / toHost.
+   */
+  readonly memory: 'host' | 'device';
+  /** A zero-filled buffer. */
+  alloc(dtype: DType, length: number): Storage;
+  /** The backend's storage for host data: the array itself on host backends, an upload on device ones. */
+  fromHost(data: FloatArray): Storage;
+  /** The values as a typed array: the storage itself on host backends, a download on device ones. */
+  toHost(s: Storage): FloatArray;
+  /** Elements offset..offset+length-1 of s, sharing its memory. */
+  view(s: Storage, offset: number, length: number): Storage;
+  /** dst = src (same length and dtype; they must not overlap). */
+  copy(src: Storage, dst: Storage): void;
+  /** rows × cols elements: dst[r·dstStride + c] = src[r·srcStride + c] (a block of a matrix into another). */
+  copy2d(rows: number, cols: number, src: Storage, srcStride: number, dst: Storage, dstStride: number): void;
+  fill(dst: Storage, value: number): void;
+  /** dst = src converted to dst's dtype (same length). */
+  cast(src: Storage, dst: Storage): void;
+
   // ---- BLAS ---------------------------------------------------------------
   /**
    * C = alpha * op(A) * op(B) + beta * C, where op(A) is m×k and op(B) is k×n.
@@ -66,20 +114,20 @@ export interface Backend {
    * C is overwritten (NaNs in it are not propagated).
    */
   gemm(transA: boolean, transB: boolean, m: number, n: number, k: number,
-       alpha: number, a: FloatArray, lda: number, b: FloatArray, ldb: number,
-       beta: number, c: FloatArray, ldc: number): void;
+       alpha: number, a: Storage, lda: number, b: Storage, ldb: number,
+       beta: number, c: Storage, ldc: number): void;
 
   // ---- bias + activation --------------------------------------------------
   /** out[i,j] = act(x[i,j] + bias[j]) for an m×n x; bias may be null (0). out may be x. */
-  biasActivationForward(act: Activation, m: number, n: number, x: FloatArray,
-                        bias: FloatArray | null, out: FloatArray): void;
+  biasActivationForward(act: Activation, m: number, n: number, x: Storage,
+                        bias: Storage | null, out: Storage): void;
   /**
    * Given dOut and the forward output `out` (m×n): dX = dOut * act'(.) where
    * act' is read from `out` (relu: out > 0; tanh: 1 - out²); dBias[j] =
    * Σ_i dX[i,j] (overwritten; skipped when null). dX may be dOut.
    */
-  biasActivationBackward(act: Activation, m: number, n: number, dOut: FloatArray,
-                         out: FloatArray, dX: FloatArray, dBias: FloatArray | null): void;
+  biasActivationBackward(act: Activation, m: number, n: number, dOut: Storage,
+                         out: Storage, dX: Storage, dBias: Storage | null): void;
 
   // ---- LayerNorm over the last dimension ----------------------------------
   /**
@@ -87,9 +135,9 @@ export interface Backend {
    * mean[i], rstd[i] = 1/sqrt(var[i] + eps) with the biased variance,
    * out = act(gamma * (z - mean) * rstd + beta).
    */
-  layerNormForward(m: number, n: number, x: FloatArray, residual: FloatArray | null,
-                   gamma: FloatArray, beta: FloatArray, eps: number, act: NormActivation,
-                   out: FloatArray, mean: FloatArray, rstd: FloatArray): void;
+  layerNormForward(m: number, n: number, x: Storage, residual: Storage | null,
+                   gamma: Storage, beta: Storage, eps: number, act: NormActivation,
+                   out: Storage, mean: Storage, rstd: Storage): void;
   /**
    * Backward of layerNormForward. With act = 'relu', `out` (the forward output)
    * gives the mask and must not be null; with 'identity' it is ignored.
@@ -97,10 +145,10 @@ export interface Backend {
    * dGamma[j] = Σ_i g[i,j] zhat[i,j], dBeta[j] = Σ_i g[i,j] where g is the
    * gradient after the activation. dGamma/dBeta are overwritten; null skips them.
    */
-  layerNormBackward(m: number, n: number, dOut: FloatArray, x: FloatArray,
-                    residual: FloatArray | null, mean: FloatArray, rstd: FloatArray,
-                    gamma: FloatArray, act: NormActivation, out: FloatArray | null,
-                    dX: FloatArray, dGamma: FloatArray | null, dBeta: FloatArray | null): void;
+  layerNormBackward(m: number, n: number, dOut: Storage, x: Storage,
+                    residual: Storage | null, mean: Storage, rstd: Storage,
+                    gamma: Storage, act: NormActivation, out: Storage | null,
+                    dX: Storage, dGamma: Storage | null, dBeta: Storage | null): void;
 
   // ---- log-softmax + negative log-likelihood ------------------------------
   /**
@@ -108,11 +156,11 @@ export interface Backend {
    * argmax[i] = first index of the row maximum (skipped when null), returns
    * the mean over rows of -logProbs[i, labels[i]]. Labels must lie in [0, c).
    */
-  logSoftmaxNllForward(m: number, c: number, logits: FloatArray, labels: Int32Array,
-                       logProbs: FloatArray, argmax: Int32Array | null): number;
+  logSoftmaxNllForward(m: number, c: number, logits: Storage, labels: Int32Array,
+                       logProbs: Storage, argmax: Int32Array | null): number;
   /** dLogits = (gradLoss / m) * (exp(logProbs) - onehot(labels)). */
-  logSoftmaxNllBackward(m: number, c: number, logProbs: FloatArray, labels: Int32Array,
-                        gradLoss: number, dLogits: FloatArray): void;
+  logSoftmaxNllBackward(m: number, c: number, logProbs: Storage, labels: Int32Array,
+                        gradLoss: number, dLogits: Storage): void;
 
   // ---- convolution helpers ------------------------------------------------
   /**
@@ -120,9 +168,9 @@ export interface Backend {
    * batch × (channels·kernelH·kernelW) × (outH·outW); row index
    * (ch·kernelH + ky)·kernelW + kx; padding reads as 0.
    */
-  im2col(g: ConvGeometry, images: FloatArray, cols: FloatArray): void;
+  im2col(g: ConvGeometry, images: Storage, cols: Storage): void;
   /** The adjoint of im2col: images is overwritten with the sum of every column entry at its pixel. */
-  col2im(g: ConvGeometry, cols: FloatArray, images: FloatArray): void;
+  col2im(g: ConvGeometry, cols: Storage, images: Storage): void;
 
   // ---- elementwise --------------------------------------------------------
   /**
@@ -130,25 +178,25 @@ export interface Backend {
    * element strides (0 along broadcast dimensions). out may alias a or b
    * only when that operand's strides are the contiguous ones.
    */
-  binary(op: BinaryOp, shape: readonly number[], a: FloatArray, aStrides: readonly number[],
-         b: FloatArray, bStrides: readonly number[], out: FloatArray): void;
+  binary(op: BinaryOp, shape: readonly number[], a: Storage, aStrides: readonly number[],
+         b: Storage, bStrides: readonly number[], out: Storage): void;
   /** out = op(x), same length; out may be x. */
-  unary(op: UnaryOp, x: FloatArray, out: FloatArray): void;
+  unary(op: UnaryOp, x: Storage, out: Storage): void;
   /** out = alpha * x; out may be x. */
-  scale(alpha: number, x: FloatArray, out: FloatArray): void;
+  scale(alpha: number, x: Storage, out: Storage): void;
   /** y += alpha * x. */
-  axpy(alpha: number, x: FloatArray, y: FloatArray): void;
+  axpy(alpha: number, x: Storage, y: Storage): void;
   /** out (contiguous, the given shape) = src read through element strides (a transpose, slice or broadcast). */
-  copyStrided(shape: readonly number[], src: FloatArray, srcStrides: readonly number[], out: FloatArray): void;
+  copyStrided(shape: readonly number[], src: Storage, srcStrides: readonly number[], out: Storage): void;
 
   // ---- reductions ---------------------------------------------------------
   /**
    * x viewed as outer×n×inner; out (outer×inner) = op over the middle axis.
    * Row sums of an m×c matrix: (m, c, 1); column sums: (1, m, c).
    */
-  reduce(op: ReduceOp, outer: number, n: number, inner: number, x: FloatArray, out: FloatArray): void;
+  reduce(op: ReduceOp, outer: number, n: number, inner: number, x: Storage, out: Storage): void;
   /** Like reduce, writing the first index of the maximum along the middle axis. */
-  argmax(outer: number, n: number, inner: number, x: FloatArray, out: Int32Array): void;
+  argmax(outer: number, n: number, inner: number, x: Storage, out: Int32Array): void;
 
   // ---- gather / scatter ---------------------------------------------------
   /**
@@ -156,14 +204,14 @@ export interface Backend {
    * index.length elements and every index lie in [0, src.length).
    * out must not overlap src or index.
    */
-  gather(src: FloatArray, index: Int32Array, out: FloatArray): void;
+  gather(src: Storage, index: Int32Array, out: Storage): void;
   /**
    * out[index[j]] += src[j] for j < index.length (repeated indices
    * accumulate, in increasing j); src must have exactly index.length elements
    * and every index lie in [0, out.length). The adjoint of gather. out must
    * not overlap src or index.
    */
-  scatterAdd(src: FloatArray, index: Int32Array, out: FloatArray): void;
+  scatterAdd(src: Storage, index: Int32Array, out: Storage): void;
 
   // ---- linear algebra -----------------------------------------------------
   /**
@@ -171,10 +219,10 @@ export interface Backend {
    * triangle is read): values ascending; vectors n×n with column j the unit
    * eigenvector of values[j] (as numpy.linalg.eigh).
    */
-  symEig(n: number, a: FloatArray, values: FloatArray, vectors: FloatArray): void;
+  symEig(n: number, a: Storage, values: Storage, vectors: Storage): void;
   /**
    * Thin SVD a (m×n) = u diag(s) vt with k = min(m, n): u m×k, s k
    * (descending), vt k×n.
    */
-  svd(m: number, n: number, a: FloatArray, u: FloatArray, s: FloatArray, vt: FloatArray): void;
+  svd(m: number, n: number, a: Storage, u: Storage, s: Storage, vt: Storage): void;
 }

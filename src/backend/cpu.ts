@@ -1,20 +1,13 @@
 /**
  * The `cpu` backend: the native addon build/Release/gradnode_cpu.node
- * (native/cpu/, OpenBLAS + LAPACK) behind the Backend interface.
- *
- * The addon's functions take the interface's positional arguments in the same
- * order, except that enums travel as indices into ACTIVATIONS / BINARY_OPS /
- * UNARY_OPS / REDUCE_OPS and a ConvGeometry as its 10 integers in declaration
- * order. Every native function checks its arguments and throws a TypeError or
- * RangeError naming the kernel, the argument and the shapes; this wrapper
- * only maps names to indices and adds nothing per call.
+ * (native/cpu/, OpenBLAS + LAPACK) behind the Backend interface: host memory
+ * (typed arrays), the shared native kernel wrapping (native_kernels.ts) and
+ * LAPACK's symEig / svd.
  */
 import { loadAddon } from './addon';
-import {
-  ACTIVATIONS, BINARY_OPS, REDUCE_OPS, UNARY_OPS,
-  type Activation, type Backend, type BinaryOp, type ConvGeometry, type FloatArray,
-  type NormActivation, type ReduceOp, type UnaryOp,
-} from './backend';
+import { ACTIVATIONS, BINARY_OPS, REDUCE_OPS, UNARY_OPS, type Backend, type Storage } from './backend';
+import { hostMemory } from './host';
+import { nativeKernels, type KernelAddon } from './native_kernels';
 
 /** What the addon reports about itself (for `doctor`). */
 export interface CpuAddonInfo {
@@ -36,51 +29,10 @@ export interface CpuAddonInfo {
   enums: { activations: string[]; binaryOps: string[]; unaryOps: string[]; reduceOps: string[] };
 }
 
-type Nullable<T> = T | null | undefined;
-
-/** The native exports of gradnode_cpu.node (see native/cpu/kernels.h). */
-export interface CpuAddon {
-  gemm(transA: boolean, transB: boolean, m: number, n: number, k: number,
-       alpha: number, a: FloatArray, lda: number, b: FloatArray, ldb: number,
-       beta: number, c: FloatArray, ldc: number): void;
-  /** act: index into ACTIVATIONS. */
-  biasActivationForward(act: number, m: number, n: number, x: FloatArray,
-                        bias: Nullable<FloatArray>, out: FloatArray): void;
-  biasActivationBackward(act: number, m: number, n: number, dOut: FloatArray,
-                         out: FloatArray, dX: FloatArray, dBias: Nullable<FloatArray>): void;
-  /** act: 0 (identity) or 1 (relu), the ACTIVATIONS indices. */
-  layerNormForward(m: number, n: number, x: FloatArray, residual: Nullable<FloatArray>,
-                   gamma: FloatArray, beta: FloatArray, eps: number, act: number,
-                   out: FloatArray, mean: FloatArray, rstd: FloatArray): void;
-  layerNormBackward(m: number, n: number, dOut: FloatArray, x: FloatArray,
-                    residual: Nullable<FloatArray>, mean: FloatArray, rstd: FloatArray,
-                    gamma: FloatArray, act: number, out: Nullable<FloatArray>,
-                    dX: FloatArray, dGamma: Nullable<FloatArray>, dBeta: Nullable<FloatArray>): void;
-  logSoftmaxNllForward(m: number, c: number, logits: FloatArray, labels: Int32Array,
-                       logProbs: FloatArray, argmax: Nullable<Int32Array>): number;
-  logSoftmaxNllBackward(m: number, c: number, logProbs: FloatArray, labels: Int32Array,
-                        gradLoss: number, dLogits: FloatArray): void;
-  im2col(batch: number, channels: number, height: number, width: number,
-         kernelH: number, kernelW: number, strideH: number, strideW: number,
-         padH: number, padW: number, images: FloatArray, cols: FloatArray): void;
-  col2im(batch: number, channels: number, height: number, width: number,
-         kernelH: number, kernelW: number, strideH: number, strideW: number,
-         padH: number, padW: number, cols: FloatArray, images: FloatArray): void;
-  /** op: index into BINARY_OPS. */
-  binary(op: number, shape: readonly number[], a: FloatArray, aStrides: readonly number[],
-         b: FloatArray, bStrides: readonly number[], out: FloatArray): void;
-  /** op: index into UNARY_OPS. */
-  unary(op: number, x: FloatArray, out: FloatArray): void;
-  scale(alpha: number, x: FloatArray, out: FloatArray): void;
-  axpy(alpha: number, x: FloatArray, y: FloatArray): void;
-  copyStrided(shape: readonly number[], src: FloatArray, srcStrides: readonly number[], out: FloatArray): void;
-  /** op: index into REDUCE_OPS. */
-  reduce(op: number, outer: number, n: number, inner: number, x: FloatArray, out: FloatArray): void;
-  argmax(outer: number, n: number, inner: number, x: FloatArray, out: Int32Array): void;
-  gather(src: FloatArray, index: Int32Array, out: FloatArray): void;
-  scatterAdd(src: FloatArray, index: Int32Array, out: FloatArray): void;
-  symEig(n: number, a: FloatArray, values: FloatArray, vectors: FloatArray): void;
-  svd(m: number, n: number, a: FloatArray, u: FloatArray, s: FloatArray, vt: FloatArray): void;
+/** The exports of gradnode_cpu.node (see native/cpu/kernels.h): the shared kernels plus LAPACK and info. */
+export interface CpuAddon extends KernelAddon {
+  symEig(n: number, a: Storage, values: Storage, vectors: Storage): void;
+  svd(m: number, n: number, a: Storage, u: Storage, s: Storage, vt: Storage): void;
   info(): CpuAddonInfo;
 }
 
@@ -102,76 +54,13 @@ export const CPU_ADDON_FUNCTIONS: readonly (keyof CpuAddon)[] = [
   'axpy', 'copyStrided', 'reduce', 'argmax', 'gather', 'scatterAdd', 'symEig', 'svd', 'info',
 ];
 
-/** name → index, with no prototype (so 'toString' is not an index). */
-function indexTable<K extends string>(names: readonly K[]): Readonly<Record<K, number>> {
-  const table = Object.create(null) as Record<K, number>;
-  names.forEach((name, i) => { table[name] = i; });
-  return Object.freeze(table);
-}
-
-const ACTIVATION_INDEX = indexTable(ACTIVATIONS);
-const NORM_ACTIVATION_INDEX = indexTable<NormActivation>(['identity', 'relu']);
-const BINARY_INDEX = indexTable(BINARY_OPS);
-const UNARY_INDEX = indexTable(UNARY_OPS);
-const REDUCE_INDEX = indexTable(REDUCE_OPS);
-
-function lookup<K extends string>(table: Readonly<Record<K, number>>, name: K, what: string, kernel: string): number {
-  const index = table[name];
-  if (index === undefined) {
-    throw new RangeError(`cpu.${kernel}: unknown ${what} ${JSON.stringify(name)}`);
-  }
-  return index;
-}
-
 /** Wraps the addon's functions as a Backend. */
 export function createCpuBackend(addon: CpuAddon): CpuBackend {
   return {
     name: 'cpu',
+    ...hostMemory,
+    ...nativeKernels(addon, 'cpu'),
     info: () => addon.info(),
-
-    gemm: (transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) =>
-      addon.gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc),
-
-    biasActivationForward: (act: Activation, m, n, x, bias, out) =>
-      addon.biasActivationForward(lookup(ACTIVATION_INDEX, act, 'activation', 'biasActivationForward'),
-        m, n, x, bias, out),
-    biasActivationBackward: (act: Activation, m, n, dOut, out, dX, dBias) =>
-      addon.biasActivationBackward(lookup(ACTIVATION_INDEX, act, 'activation', 'biasActivationBackward'),
-        m, n, dOut, out, dX, dBias),
-
-    layerNormForward: (m, n, x, residual, gamma, beta, eps, act: NormActivation, out, mean, rstd) =>
-      addon.layerNormForward(m, n, x, residual, gamma, beta, eps,
-        lookup(NORM_ACTIVATION_INDEX, act, 'norm activation', 'layerNormForward'), out, mean, rstd),
-    layerNormBackward: (m, n, dOut, x, residual, mean, rstd, gamma, act: NormActivation, out, dX, dGamma, dBeta) =>
-      addon.layerNormBackward(m, n, dOut, x, residual, mean, rstd, gamma,
-        lookup(NORM_ACTIVATION_INDEX, act, 'norm activation', 'layerNormBackward'), out, dX, dGamma, dBeta),
-
-    logSoftmaxNllForward: (m, c, logits, labels, logProbs, argmax) =>
-      addon.logSoftmaxNllForward(m, c, logits, labels, logProbs, argmax),
-    logSoftmaxNllBackward: (m, c, logProbs, labels, gradLoss, dLogits) =>
-      addon.logSoftmaxNllBackward(m, c, logProbs, labels, gradLoss, dLogits),
-
-    im2col: (g: ConvGeometry, images, cols) =>
-      addon.im2col(g.batch, g.channels, g.height, g.width, g.kernelH, g.kernelW,
-        g.strideH, g.strideW, g.padH, g.padW, images, cols),
-    col2im: (g: ConvGeometry, cols, images) =>
-      addon.col2im(g.batch, g.channels, g.height, g.width, g.kernelH, g.kernelW,
-        g.strideH, g.strideW, g.padH, g.padW, cols, images),
-
-    binary: (op: BinaryOp, shape, a, aStrides, b, bStrides, out) =>
-      addon.binary(lookup(BINARY_INDEX, op, 'binary op', 'binary'), shape, a, aStrides, b, bStrides, out),
-    unary: (op: UnaryOp, x, out) => addon.unary(lookup(UNARY_INDEX, op, 'unary op', 'unary'), x, out),
-    scale: (alpha, x, out) => addon.scale(alpha, x, out),
-    axpy: (alpha, x, y) => addon.axpy(alpha, x, y),
-    copyStrided: (shape, src, srcStrides, out) => addon.copyStrided(shape, src, srcStrides, out),
-
-    reduce: (op: ReduceOp, outer, n, inner, x, out) =>
-      addon.reduce(lookup(REDUCE_INDEX, op, 'reduce op', 'reduce'), outer, n, inner, x, out),
-    argmax: (outer, n, inner, x, out) => addon.argmax(outer, n, inner, x, out),
-
-    gather: (src, index, out) => addon.gather(src, index, out),
-    scatterAdd: (src, index, out) => addon.scatterAdd(src, index, out),
-
     symEig: (n, a, values, vectors) => addon.symEig(n, a, values, vectors),
     svd: (m, n, a, u, s, vt) => addon.svd(m, n, a, u, s, vt),
   };

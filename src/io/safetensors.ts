@@ -76,7 +76,7 @@ function littleEndianBytes(data: FloatArray): Uint8Array {
 function isTensor(value: unknown): value is Tensor {
   return value instanceof Tensor
     || (typeof value === 'object' && value !== null
-      && ((value as Tensor).data instanceof Float32Array || (value as Tensor).data instanceof Float64Array)
+      && (value as Tensor).storage !== undefined && typeof (value as Tensor).dtype === 'string'
       && Array.isArray((value as Tensor).shape));
 }
 
@@ -118,14 +118,15 @@ export function serializeSafetensors(
     if (!isTensor(t)) {
       throw new CheckpointError(`Cannot write ${file}: tensor "${name}" is not a float32/float64 Tensor (received ${t === null ? 'null' : typeof t})`);
     }
-    const dtype: DType = t.data instanceof Float64Array ? 'float64' : 'float32';
+    const values = t.backend.toHost(t.storage);  // a download for device tensors
+    const dtype: DType = values instanceof Float64Array ? 'float64' : 'float32';
     const shape = [...t.shape];
     let size = 1;
     for (const d of shape) size *= d;
-    if (size !== t.data.length) {
-      throw new CheckpointError(`Cannot write ${file}: tensor "${name}" has shape [${shape.join(', ')}] but ${t.data.length} values`);
+    if (size !== values.length) {
+      throw new CheckpointError(`Cannot write ${file}: tensor "${name}" has shape [${shape.join(', ')}] but ${values.length} values`);
     }
-    const bytes = littleEndianBytes(t.data);
+    const bytes = littleEndianBytes(values);
     header[name] = { dtype: DTYPE_TO_SAFETENSORS[dtype], shape, data_offsets: [offset, offset + bytes.length] };
     offset += bytes.length;
     chunks.push(bytes);
@@ -324,7 +325,7 @@ export function loadInto(target: Record<string, Tensor>, file: string, options: 
       problems.push(`target "${name}" is not a Tensor`);
       continue;
     }
-    const haveDType: DType = have.data instanceof Float64Array ? 'float64' : 'float32';
+    const haveDType: DType = have.dtype;
     if (have.shape.length !== got.shape.length || have.shape.some((d, i) => d !== got.shape[i])) {
       problems.push(`shape mismatch for ${name} (model [${have.shape.join(', ')}], file [${got.shape.join(', ')}])`);
     } else if (haveDType !== got.dtype) {
@@ -336,7 +337,10 @@ export function loadInto(target: Record<string, Tensor>, file: string, options: 
   }
   for (const name of Object.keys(target)) {
     const got = tensors[name];
-    if (got !== undefined) target[name].data.set(got.data);
+    if (got !== undefined) {
+      const t = target[name];
+      t.backend.copy(t.backend.fromHost(got.backend.toHost(got.storage)), t.storage);
+    }
   }
   return { metadata, missing: strict ? [] : missing, unexpected: strict ? [] : unexpected };
 }

@@ -40,13 +40,13 @@ export function logSumExp(x: Tensor): Tensor {
 
 /** A one-hot m×c matrix of labels in 0..c-1. */
 export function oneHot(labels: Int32Array, classes: number, like: Pick<Tensor, 'dtype' | 'backend'>): Tensor {
-  const t = Tensor.zeros([labels.length, classes], { dtype: like.dtype, backend: like.backend });
+  const values = like.dtype === 'float64' ? new Float64Array(labels.length * classes) : new Float32Array(labels.length * classes);
   for (let i = 0; i < labels.length; i++) {
     const y = labels[i];
     if (!Number.isInteger(y) || y < 0 || y >= classes) throw new RangeError(`oneHot: label ${y} at row ${i} is outside 0..${classes - 1}`);
-    t.data[i * classes + y] = 1;
+    values[i * classes + y] = 1;
   }
-  return t;
+  return new Tensor(values, [labels.length, classes], like.backend);
 }
 
 /**

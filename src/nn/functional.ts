@@ -5,10 +5,11 @@
  */
 import { record } from '../autograd/graph';
 import { noGrad, withoutTangents } from '../autograd/mode';
+import { labelIndex } from '../autograd/vjp';
 import type { Activation, NormActivation } from '../backend/backend';
 import { ShapeError } from '../errors';
 import { shapeString } from '../tensor/shape';
-import { Tensor, allocate } from '../tensor/tensor';
+import { Tensor } from '../tensor/tensor';
 
 function lastDim(x: Tensor, what: string): { m: number; n: number } {
   if (x.ndim < 1) throw new ShapeError(`${what} needs at least one dimension`);
@@ -30,8 +31,8 @@ export function biasActivation(x: Tensor, bias: Tensor | null, act: Activation =
   if (bias && (bias.size !== n || bias.dtype !== x.dtype)) {
     throw new ShapeError(`biasActivation: bias ${shapeString(bias.shape)} (${bias.dtype}) does not fit x ${shapeString(x.shape)} (${x.dtype})`);
   }
-  const out = allocate(x.dtype, x.size);
-  x.backend.biasActivationForward(act, m, n, x.data, bias?.data ?? null, out);
+  const out = x.backend.alloc(x.dtype, x.size);
+  x.backend.biasActivationForward(act, m, n, x.storage, bias?.storage ?? null, out);
   return record('biasActivation', [x, bias], new Tensor(out, x.shape, x.backend), { act });
 }
 
@@ -61,10 +62,11 @@ export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, options: Layer
   if (residual && residual.shape.join() !== x.shape.join()) {
     throw new ShapeError(`layerNorm: residual ${shapeString(residual.shape)} must match x ${shapeString(x.shape)}`);
   }
-  const out = allocate(x.dtype, x.size);
-  const mean = allocate(x.dtype, m);
-  const rstd = allocate(x.dtype, m);
-  x.backend.layerNormForward(m, n, x.data, residual?.data ?? null, gamma.data, beta.data, eps, act, out, mean, rstd);
+  const be = x.backend;
+  const out = be.alloc(x.dtype, x.size);
+  const mean = be.alloc(x.dtype, m);
+  const rstd = be.alloc(x.dtype, m);
+  be.layerNormForward(m, n, x.storage, residual?.storage ?? null, gamma.storage, beta.storage, eps, act, out, mean, rstd);
   return record('layerNorm', [x, residual, gamma, beta], new Tensor(out, x.shape, x.backend), { eps, act, mean, rstd });
 }
 
@@ -89,11 +91,10 @@ export function crossEntropy(logits: Tensor, labels: Int32Array): Tensor {
   if (logits.ndim !== 2) throw new ShapeError(`crossEntropy needs m×c logits, not ${shapeString(logits.shape)}`);
   const [m, c] = logits.shape;
   checkLabels(labels, m, c, 'crossEntropy');
-  const logProbs = allocate(logits.dtype, m * c);
-  const loss = logits.backend.logSoftmaxNllForward(m, c, logits.data, labels, logProbs, null);
-  const out = allocate(logits.dtype, 1);
-  out[0] = loss;
-  return record('logSoftmaxNll', [logits], new Tensor(out, [], logits.backend), { labels, logProbs });
+  const logProbs = logits.backend.alloc(logits.dtype, m * c);
+  const loss = logits.backend.logSoftmaxNllForward(m, c, logits.storage, labels, logProbs, null);
+  const out = Tensor.full([], loss, { dtype: logits.dtype, backend: logits.backend });
+  return record('logSoftmaxNll', [logits], out, { labels, logProbs });
 }
 
 /** Mean negative log-likelihood of log-probabilities (m×c) at the labels. */
@@ -101,10 +102,13 @@ export function nllLoss(logProbs: Tensor, labels: Int32Array): Tensor {
   if (logProbs.ndim !== 2) throw new ShapeError(`nllLoss needs m×c log-probabilities, not ${shapeString(logProbs.shape)}`);
   const [m, c] = logProbs.shape;
   checkLabels(labels, m, c, 'nllLoss');
-  let total = 0;
-  for (let i = 0; i < m; i++) total -= logProbs.data[i * c + labels[i]];
-  const out = allocate(logProbs.dtype, 1);
-  out[0] = total / m;
+  // -(1/m) Σ_i logProbs[i, labels[i]], on the backend: gather each row's label column, sum, scale.
+  const be = logProbs.backend;
+  const picked = be.alloc(logProbs.dtype, m);
+  be.gather(logProbs.storage, labelIndex(labels, c), picked);
+  const out = be.alloc(logProbs.dtype, 1);
+  be.reduce('sum', 1, m, 1, picked, out);
+  be.scale(m === 0 ? 0 : -1 / m, out, out);
   return record('nll', [logProbs], new Tensor(out, [], logProbs.backend), { labels });
 }
 

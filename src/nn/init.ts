@@ -4,7 +4,6 @@
  * weight of shape [out, in, ...k], fanIn = in·k and fanOut = out·k; pass
  * `fans` for other layouts (e.g. dense-res's (in+1)×out matrices).
  */
-import { noGrad } from '../autograd/mode';
 import { ShapeError } from '../errors';
 import { defaultGenerator, type Generator } from '../random';
 import type { Tensor } from '../tensor/tensor';
@@ -17,10 +16,11 @@ export function fans(t: Tensor): Fans {
   return { fanIn: t.shape[1] * receptive, fanOut: t.shape[0] * receptive };
 }
 
+/** Fills t in place with draws made on the host (uploaded when t lives on a device). */
 function fill(t: Tensor, draw: () => number): Tensor {
-  noGrad(() => {
-    for (let i = 0; i < t.size; i++) t.data[i] = draw();
-  });
+  const values = t.dtype === 'float64' ? new Float64Array(t.size) : new Float32Array(t.size);
+  for (let i = 0; i < values.length; i++) values[i] = draw();
+  t.backend.copy(t.backend.fromHost(values), t.storage);
   return t;
 }
 

@@ -7,8 +7,11 @@
 import { backward as runBackward, record, type GradNode } from '../autograd/graph';
 import { isGradEnabled } from '../autograd/mode';
 import { backend as backendByName, getBackend } from '../backend';
-import type { Backend, BackendName, BinaryOp, DType, FloatArray, ReduceOp, UnaryOp } from '../backend/backend';
-import { DTypeError, ShapeError } from '../errors';
+import {
+  isHostArray, storageDType,
+  type Backend, type BackendName, type BinaryOp, type DType, type FloatArray, type ReduceOp, type Storage, type UnaryOp,
+} from '../backend/backend';
+import { DeviceMemoryError, DTypeError, ShapeError } from '../errors';
 import { defaultGenerator, type Generator } from '../random';
 import {
   broadcastShapes, broadcastStrides, checkShape, contiguousStrides, inferShape, normalizeAxis,
@@ -90,7 +93,8 @@ function flattenInto(values: NestedArray, shape: Shape, depth: number, out: numb
 }
 
 export class Tensor {
-  readonly data: FloatArray;
+  /** The values in the backend's memory: a typed array on host backends (ts, cpu), a DeviceArray on cuda. */
+  readonly storage: Storage;
   readonly shape: readonly number[];
   readonly backend: Backend;
   /** Whether ops on this tensor are recorded for reverse mode. */
@@ -102,21 +106,39 @@ export class Tensor {
   /** The forward-mode tangent carried by a dual tensor (see autograd.jvp). */
   tangent: Tensor | null = null;
 
-  /** Wraps a typed array (not copied) with a shape; prefer the factory functions. */
-  constructor(data: FloatArray, shape: Shape, backend?: Backend) {
-    if (!(data instanceof Float32Array) && !(data instanceof Float64Array)) {
-      throw new DTypeError('Tensor data must be a Float32Array or a Float64Array');
+  /**
+   * Wraps storage (not copied) with a shape; prefer the factory functions. A
+   * typed array given for a device backend is uploaded.
+   */
+  constructor(data: Storage, shape: Shape, backend?: Backend) {
+    const be = backend ?? getBackend();
+    if (isHostArray(data)) {
+      this.storage = be.memory === 'device' ? be.fromHost(data) : data;
+    } else if (be.memory === 'device' && typeof data === 'object' && data !== null && 'handle' in data) {
+      this.storage = data;
+    } else {
+      throw new DTypeError(`Tensor data must be a Float32Array or a Float64Array${be.memory === 'device' ? ' or a DeviceArray' : ''}`);
     }
     this.shape = Object.freeze(checkShape(shape));
-    if (sizeOf(this.shape) !== data.length) {
-      throw new ShapeError(`Shape ${shapeString(shape)} needs ${sizeOf(shape)} elements but the data has ${data.length}`);
+    if (sizeOf(this.shape) !== this.storage.length) {
+      throw new ShapeError(`Shape ${shapeString(shape)} needs ${sizeOf(shape)} elements but the data has ${this.storage.length}`);
     }
-    this.data = data;
-    this.backend = backend ?? getBackend();
+    this.backend = be;
   }
 
-  get dtype(): DType { return dtypeOf(this.data); }
-  get size(): number { return this.data.length; }
+  /**
+   * The values as the typed array itself (no copy): host backends only. A
+   * tensor on a device backend throws; read it with toArray(),
+   * toTypedArray() or item(), or move it with to('cpu').
+   */
+  get data(): FloatArray {
+    const s = this.storage;
+    if (isHostArray(s)) return s;
+    throw new DeviceMemoryError(`This tensor lives in ${this.backend.name} device memory: read it with toArray(), toTypedArray() or item(), or move it with .to('cpu')`);
+  }
+
+  get dtype(): DType { return storageDType(this.storage); }
+  get size(): number { return this.storage.length; }
   get ndim(): number { return this.shape.length; }
   get strides(): number[] { return contiguousStrides(this.shape); }
 
@@ -147,9 +169,10 @@ export class Tensor {
 
   static full(shape: Shape, value: number, options: TensorOptions = {}): Tensor {
     const s = checkShape(shape);
-    const data = allocate(resolveDType(options.dtype), sizeOf(s));
-    if (value !== 0) data.fill(value);
-    return new Tensor(data, s, resolveBackend(options.backend)).requiresGrad_(options.requiresGrad ?? false);
+    const be = resolveBackend(options.backend);
+    const data = be.alloc(resolveDType(options.dtype), sizeOf(s));
+    if (value !== 0) be.fill(data, value);
+    return new Tensor(data, s, be).requiresGrad_(options.requiresGrad ?? false);
   }
 
   static zeros(shape: Shape, options: TensorOptions = {}): Tensor {
@@ -161,9 +184,9 @@ export class Tensor {
   }
 
   static eye(n: number, options: TensorOptions = {}): Tensor {
-    const t = Tensor.zeros([n, n], options);
-    for (let i = 0; i < n; i++) t.data[i * n + i] = 1;
-    return t;
+    const data = allocate(resolveDType(options.dtype), n * n);
+    for (let i = 0; i < n; i++) data[i * n + i] = 1;
+    return Tensor.fromHost(data, [n, n], options);
   }
 
   /** Values start, start+step, ... below stop (like numpy.arange). */
@@ -171,28 +194,40 @@ export class Tensor {
     if (stop === undefined) [start, stop] = [0, start];
     if (step === 0 || !Number.isFinite(step)) throw new RangeError(`Expected a finite non-zero step but received ${step}`);
     const n = Math.max(0, Math.ceil((stop - start) / step));
-    const t = Tensor.zeros([n], options);
-    for (let i = 0; i < n; i++) t.data[i] = start + i * step;
-    return t;
+    const data = allocate(resolveDType(options.dtype), n);
+    for (let i = 0; i < n; i++) data[i] = start + i * step;
+    return Tensor.fromHost(data, [n], options);
   }
 
   /** Uniform in [low, high) from the seeded generator. */
   static rand(shape: Shape, options: RandomOptions & { low?: number; high?: number } = {}): Tensor {
-    const t = Tensor.zeros(shape, { ...options, requiresGrad: false });
-    (options.generator ?? defaultGenerator).fillUniform(t.data, options.low ?? 0, options.high ?? 1);
-    return t.requiresGrad_(options.requiresGrad ?? false);
+    const s = checkShape(shape);
+    const data = allocate(resolveDType(options.dtype), sizeOf(s));
+    (options.generator ?? defaultGenerator).fillUniform(data, options.low ?? 0, options.high ?? 1);
+    return Tensor.fromHost(data, s, options);
   }
 
   /** Normal(mean, std) from the seeded generator. */
   static randn(shape: Shape, options: RandomOptions & { mean?: number; std?: number } = {}): Tensor {
-    const t = Tensor.zeros(shape, { ...options, requiresGrad: false });
-    (options.generator ?? defaultGenerator).fillNormal(t.data, options.mean ?? 0, options.std ?? 1);
-    return t.requiresGrad_(options.requiresGrad ?? false);
+    const s = checkShape(shape);
+    const data = allocate(resolveDType(options.dtype), sizeOf(s));
+    (options.generator ?? defaultGenerator).fillNormal(data, options.mean ?? 0, options.std ?? 1);
+    return Tensor.fromHost(data, s, options);
+  }
+
+  /** Values computed on the host (uploaded to a device backend), with the options' backend and grad flag. */
+  private static fromHost(data: FloatArray, shape: Shape, options: TensorOptions): Tensor {
+    return new Tensor(data, shape, resolveBackend(options.backend)).requiresGrad_(options.requiresGrad ?? false);
   }
 
   /** Zeros (or ones) with this tensor's shape, dtype and backend. */
   zerosLike(): Tensor {
-    return new Tensor(allocate(this.dtype, this.size), this.shape, this.backend);
+    return new Tensor(this.backend.alloc(this.dtype, this.size), this.shape, this.backend);
+  }
+
+  /** New zero-filled storage of this tensor's dtype and backend. */
+  private alloc(length: number, dtype: DType = this.dtype): Storage {
+    return this.backend.alloc(dtype, length);
   }
 
   onesLike(): Tensor {
@@ -210,7 +245,7 @@ export class Tensor {
 
   /** The same values, cut from the graph (shares the data). */
   detach(): Tensor {
-    return new Tensor(this.data, this.shape, this.backend);
+    return new Tensor(this.storage, this.shape, this.backend);
   }
 
   /** Accumulates the gradient of this tensor (a scalar, or with `gradient` given) into the leaves' `.grad`. */
@@ -220,28 +255,36 @@ export class Tensor {
 
   // ---- conversion -----------------------------------------------------------
 
-  /** The same values on another backend (host backends share the array). */
+  /**
+   * The same values on another backend: host backends share the array; to
+   * or from a device backend the values are copied (the only way data moves
+   * between a device and JS, with toArray / toTypedArray / item).
+   */
   to(target: BackendName | Backend): Tensor {
     const b = resolveBackend(target);
-    return b === this.backend ? this : record('reshape', [this], new Tensor(this.data, this.shape, b), {});
+    if (b === this.backend) return this;
+    return record('reshape', [this], new Tensor(b.fromHost(this.backend.toHost(this.storage)), this.shape, b), {});
   }
 
   astype(dtype: DType): Tensor {
     if (checkDType(dtype) === this.dtype) return this;
-    const data = allocate(dtype, this.size);
-    data.set(this.data);
+    const data = this.alloc(this.size, dtype);
+    this.backend.cast(this.storage, data);
     return record('astype', [this], new Tensor(data, this.shape, this.backend), {});
   }
 
   /** A copy (gradients flow through it). */
   clone(): Tensor {
-    return record('reshape', [this], new Tensor(this.data.slice(), this.shape, this.backend), {});
+    const data = this.alloc(this.size);
+    this.backend.copy(this.storage, data);
+    return record('reshape', [this], new Tensor(data, this.shape, this.backend), {});
   }
 
   /** Nested JS arrays (a number for a 0-d tensor). */
   toArray(): NestedArray {
+    const values = this.backend.toHost(this.storage);
     const build = (depth: number, offset: number, stride: number): NestedArray => {
-      if (depth === this.ndim) return this.data[offset];
+      if (depth === this.ndim) return values[offset];
       const inner = stride / this.shape[depth];
       const out: NestedArray[] = [];
       for (let i = 0; i < this.shape[depth]; i++) out.push(build(depth + 1, offset + i * inner, inner));
@@ -252,13 +295,14 @@ export class Tensor {
 
   /** A copy of the values as a flat typed array. */
   toTypedArray(): FloatArray {
-    return this.data.slice();
+    const values = this.backend.toHost(this.storage);
+    return values === this.storage ? values.slice() : values;
   }
 
   /** The value of a one-element tensor. */
   item(): number {
     if (this.size !== 1) throw new ShapeError(`item() needs a tensor with one element, not shape ${shapeString(this.shape)}`);
-    return this.data[0];
+    return this.backend.toHost(this.storage)[0];
   }
 
   // ---- shape ----------------------------------------------------------------
@@ -266,7 +310,7 @@ export class Tensor {
   /** Same data, new shape (one dimension may be -1). No copy. */
   reshape(...shape: number[] | [Shape]): Tensor {
     const target = Array.isArray(shape[0]) ? (shape[0] as Shape) : (shape as number[]);
-    return record('reshape', [this], new Tensor(this.data, inferShape(target, this.size), this.backend), {});
+    return record('reshape', [this], new Tensor(this.storage, inferShape(target, this.size), this.backend), {});
   }
 
   flatten(): Tensor {
@@ -282,8 +326,8 @@ export class Tensor {
     if (new Set(perm).size !== perm.length) throw new ShapeError(`permute axes repeat: [${axes.join(', ')}]`);
     const own = this.strides;
     const shape = perm.map((a) => this.shape[a]);
-    const out = allocate(this.dtype, this.size);
-    this.backend.copyStrided(shape, this.data, perm.map((a) => own[a]), out);
+    const out = this.alloc(this.size);
+    this.backend.copyStrided(shape, this.storage, perm.map((a) => own[a]), out);
     return record('permute', [this], new Tensor(out, shape, this.backend), { axes: perm });
   }
 
@@ -310,7 +354,7 @@ export class Tensor {
       throw new RangeError(`Row slice ${start}:${end} is out of range for ${rows} rows`);
     }
     const rowSize = rows === 0 ? 0 : this.size / rows;
-    const view = new Tensor(this.data.subarray(start * rowSize, end * rowSize), [end - start, ...this.shape.slice(1)], this.backend);
+    const view = new Tensor(this.backend.view(this.storage, start * rowSize, (end - start) * rowSize), [end - start, ...this.shape.slice(1)], this.backend);
     return record('slice', [this], view, { axis: 0, start, end });
   }
 
@@ -326,8 +370,9 @@ export class Tensor {
     const strides = this.strides;
     const shape = [...this.shape];
     shape[ax] = stop - start;
-    const out = allocate(this.dtype, sizeOf(shape));
-    if (out.length > 0) this.backend.copyStrided(shape, this.data.subarray(start * strides[ax]), strides, out);
+    const out = this.alloc(sizeOf(shape));
+    const offset = start * strides[ax];
+    if (out.length > 0) this.backend.copyStrided(shape, this.backend.view(this.storage, offset, this.size - offset), strides, out);
     return record('slice', [this], new Tensor(out, shape, this.backend), { axis: ax, start, end: stop });
   }
 
@@ -348,11 +393,12 @@ export class Tensor {
     const outer = sizeOf(first.shape.slice(0, ax));
     const inner = sizeOf(first.shape.slice(ax + 1));
     const outRow = shape[ax] * inner;
-    const out = allocate(first.dtype, sizeOf(shape));
+    const be = first.backend;
+    const out = be.alloc(first.dtype, sizeOf(shape));
     let offset = 0;
     for (const t of tensors) {
       const chunk = t.shape[ax] * inner;
-      for (let o = 0; o < outer; o++) out.set(t.data.subarray(o * chunk, (o + 1) * chunk), o * outRow + offset);
+      if (chunk > 0 && outer > 0) be.copy2d(outer, chunk, t.storage, chunk, be.view(out, offset, out.length - offset), outRow);
       offset += chunk;
     }
     return record('concat', [...tensors], new Tensor(out, shape, first.backend), { axis: ax });
@@ -361,8 +407,8 @@ export class Tensor {
   /** A copy with the given (broadcast-compatible) shape. */
   broadcastTo(shape: Shape): Tensor {
     const target = checkShape(shape);
-    const out = allocate(this.dtype, sizeOf(target));
-    this.backend.copyStrided(target, this.data, broadcastStrides(this.shape, target), out);
+    const out = this.alloc(sizeOf(target));
+    this.backend.copyStrided(target, this.storage, broadcastStrides(this.shape, target), out);
     return record('broadcastTo', [this], new Tensor(out, target, this.backend), {});
   }
 
@@ -384,8 +430,8 @@ export class Tensor {
       throw new ShapeError(`take: shape ${shapeString(target)} has ${sizeOf(target)} elements but index has ${index.length}`);
     }
     // The backend's gather checks every index (a RangeError naming the position) before it writes.
-    const out = allocate(this.dtype, index.length);
-    this.backend.gather(this.data, index, out);
+    const out = this.alloc(index.length);
+    this.backend.gather(this.storage, index, out);
     return record('take', [this], new Tensor(out, target, this.backend), { index });
   }
 
@@ -420,14 +466,16 @@ export class Tensor {
     }
     const batchShape = aBatch.length > 0 ? aBatch : bBatch;
     const batches = sizeOf(batchShape);
-    const out = allocate(a.dtype, batches * m * n);
+    const be = a.backend;
+    const out = be.alloc(a.dtype, batches * m * n);
     const aStep = aBatch.length > 0 ? m * k : 0;
     const bStep = bBatch.length > 0 ? k * n : 0;
+    const single = batches === 1;
     for (let i = 0; i < batches; i++) {
-      a.backend.gemm(ta, tb, m, n, k, 1,
-        a2.data.subarray(i * aStep, i * aStep + m * k), ac,
-        b2.data.subarray(i * bStep, i * bStep + k * n), bc,
-        0, out.subarray(i * m * n, (i + 1) * m * n), n);
+      be.gemm(ta, tb, m, n, k, 1,
+        single ? a2.storage : be.view(a2.storage, i * aStep, m * k), ac,
+        single ? b2.storage : be.view(b2.storage, i * bStep, k * n), bc,
+        0, single ? out : be.view(out, i * m * n, m * n), n);
     }
     const product = record('matmul', [a2, b2], new Tensor(out, [...batchShape, m, n], a.backend), { transposeA: ta, transposeB: tb });
     if (this.ndim > 1 && other.ndim > 1) return product;
@@ -444,8 +492,8 @@ export class Tensor {
     sameBackend(this, rhs, op);
     const [a, b] = promote(this, rhs);
     const shape = broadcastShapes(a.shape, b.shape);
-    const out = allocate(a.dtype, sizeOf(shape));
-    a.backend.binary(op, shape, a.data, broadcastStrides(a.shape, shape), b.data, broadcastStrides(b.shape, shape), out);
+    const out = a.alloc(sizeOf(shape));
+    a.backend.binary(op, shape, a.storage, broadcastStrides(a.shape, shape), b.storage, broadcastStrides(b.shape, shape), out);
     const name = op === 'max' ? 'maximum' : op === 'min' ? 'minimum' : op;
     return record(name, [a, b], new Tensor(out, shape, a.backend), {});
   }
@@ -463,13 +511,14 @@ export class Tensor {
     const rhs = typeof other === 'number' ? Tensor.scalarLike(this, other) : other;
     sameBackend(this, rhs, op);
     if (rhs.dtype !== this.dtype) throw new DTypeError(`In-place ${op}: ${rhs.dtype} into ${this.dtype}`);
-    this.backend.binary(op, this.shape, this.data, this.strides, rhs.data, broadcastStrides(rhs.shape, this.shape), this.data);
+    this.backend.binary(op, this.shape, this.storage, this.strides, rhs.storage, broadcastStrides(rhs.shape, this.shape), this.storage);
     return this;
   }
 
+  /** A 0-d tensor of t's dtype and backend (filled in place: no host-to-device copy). */
   private static scalarLike(t: Tensor, value: number): Tensor {
-    const data = allocate(t.dtype, 1);
-    data[0] = value;
+    const data = t.backend.alloc(t.dtype, 1);
+    t.backend.fill(data, value);
     return new Tensor(data, [], t.backend);
   }
 
@@ -494,20 +543,20 @@ export class Tensor {
       throw new ShapeError(`addScaled_: shapes ${shapeString(this.shape)} and ${shapeString(other.shape)} differ`);
     }
     if (other.dtype !== this.dtype) throw new DTypeError(`addScaled_: ${other.dtype} into ${this.dtype}`);
-    this.backend.axpy(alpha, other.data, this.data);
+    this.backend.axpy(alpha, other.storage, this.storage);
     return this;
   }
 
   /** this *= alpha. */
   scale_(alpha: number): this {
     this.checkInPlace('scale_');
-    this.backend.scale(alpha, this.data, this.data);
+    this.backend.scale(alpha, this.storage, this.storage);
     return this;
   }
 
   fill_(value: number): this {
     this.checkInPlace('fill_');
-    this.data.fill(value);
+    this.backend.fill(this.storage, value);
     return this;
   }
 
@@ -517,13 +566,16 @@ export class Tensor {
     if (!sameShape(this.shape, other.shape)) {
       throw new ShapeError(`copy_: shapes ${shapeString(this.shape)} and ${shapeString(other.shape)} differ`);
     }
-    this.data.set(other.data);
+    // From another backend the values come through the host (shared arrays between host backends).
+    const src = other.backend === this.backend ? other.storage : this.backend.fromHost(other.backend.toHost(other.storage));
+    if (other.dtype === this.dtype) this.backend.copy(src, this.storage);
+    else this.backend.cast(src, this.storage);
     return this;
   }
 
   private unary(op: UnaryOp): Tensor {
-    const out = allocate(this.dtype, this.size);
-    this.backend.unary(op, this.data, out);
+    const out = this.alloc(this.size);
+    this.backend.unary(op, this.storage, out);
     return record(op as 'neg', [this], new Tensor(out, this.shape, this.backend), {});
   }
 
@@ -541,8 +593,8 @@ export class Tensor {
 
   /** this * alpha (a new tensor). */
   scale(alpha: number): Tensor {
-    const out = allocate(this.dtype, this.size);
-    this.backend.scale(alpha, this.data, out);
+    const out = this.alloc(this.size);
+    this.backend.scale(alpha, this.storage, out);
     return record('scale', [this], new Tensor(out, this.shape, this.backend), { alpha });
   }
 
@@ -550,15 +602,15 @@ export class Tensor {
 
   private reduce(op: ReduceOp, axis: number | undefined, keepDims: boolean): Tensor {
     if (axis === undefined) {
-      const out = allocate(this.dtype, 1);
-      this.backend.reduce(op, 1, this.size, 1, this.data, out);
+      const out = this.alloc(1);
+      this.backend.reduce(op, 1, this.size, 1, this.storage, out);
       return record(op, [this], new Tensor(out, keepDims ? this.shape.map(() => 1) : [], this.backend), { axis, keepDims });
     }
     const ax = normalizeAxis(axis, this.ndim);
     const outer = sizeOf(this.shape.slice(0, ax));
     const inner = sizeOf(this.shape.slice(ax + 1));
-    const out = allocate(this.dtype, outer * inner);
-    this.backend.reduce(op, outer, this.shape[ax], inner, this.data, out);
+    const out = this.alloc(outer * inner);
+    this.backend.reduce(op, outer, this.shape[ax], inner, this.storage, out);
     const shape = keepDims ? this.shape.map((d, i) => (i === ax ? 1 : d)) : this.shape.filter((_, i) => i !== ax);
     return record(op, [this], new Tensor(out, shape, this.backend), { axis, keepDims });
   }
@@ -583,14 +635,14 @@ export class Tensor {
     if (this.size === 0) throw new ShapeError('argmax of an empty tensor');
     if (axis === undefined) {
       const out = new Int32Array(1);
-      this.backend.argmax(1, this.size, 1, this.data, out);
+      this.backend.argmax(1, this.size, 1, this.storage, out);
       return out[0];
     }
     const ax = normalizeAxis(axis, this.ndim);
     const outer = sizeOf(this.shape.slice(0, ax));
     const inner = sizeOf(this.shape.slice(ax + 1));
     const out = new Int32Array(outer * inner);
-    this.backend.argmax(outer, this.shape[ax], inner, this.data, out);
+    this.backend.argmax(outer, this.shape[ax], inner, this.storage, out);
     return out;
   }
 

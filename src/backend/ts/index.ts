@@ -15,6 +15,7 @@
  *   packing buffers), which is safe because JS runs one kernel at a time.
  */
 import type { Backend } from '../backend';
+import { hostMemory } from '../host';
 import { biasActivationBackward, biasActivationForward } from './activations';
 import { axpy, binary, copyStrided, scale, unary } from './elementwise';
 import { gather, scatterAdd } from './gather';
@@ -27,6 +28,7 @@ import { logSoftmaxNllBackward, logSoftmaxNllForward } from './softmax_xent';
 
 export const tsBackend: Backend = {
   name: 'ts',
+  ...hostMemory,
   gemm,
   biasActivationForward,
   biasActivationBackward,

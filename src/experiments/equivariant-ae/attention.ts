@@ -25,7 +25,7 @@ export function attentionWeights(model: Autoencoder, images: Float32Array, n: nu
     for (let start = 0; start < n; start += chunk) {
       const B = Math.min(chunk, n - start);
       const x = new Tensor(images.subarray(start * PIXELS, (start + B) * PIXELS), [B, PIXELS], pool.query.backend);
-      out.set(pool.attention(model.encoder.forward(x)).data, start * g);
+      out.set(pool.attention(model.encoder.forward(x)).toTypedArray(), start * g);
     }
   });
   return out;

@@ -14,7 +14,7 @@ export async function saveReconstructionGrid(file: string, model: BuiltModel, ro
   noGrad(() => {
     for (const set of rotated) {
       const x = set.subarray(0, count * PIXELS);
-      const out = model.module.forward(new Tensor(x, [count, PIXELS], be)).data;
+      const out = model.module.forward(new Tensor(x, [count, PIXELS], be)).toTypedArray();
       for (let i = 0; i < count; i++) images.push(cell(x.subarray(i * PIXELS, (i + 1) * PIXELS)));
       for (let i = 0; i < count; i++) images.push(cell(out.subarray(i * PIXELS, (i + 1) * PIXELS)));
     }

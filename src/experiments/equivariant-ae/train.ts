@@ -84,7 +84,7 @@ export function rotatedTestSets(test: ImageDataset): Float32Array[] {
 export function symmetryError(model: BuiltModel, rotated: readonly Float32Array[], count: number, be: Backend): number {
   model.module.eval();
   return noGrad(() => {
-    const run = (k: number) => model.module.forward(new Tensor(rotated[k].subarray(0, count * PIXELS), [count, PIXELS], be)).data;
+    const run = (k: number) => model.module.forward(new Tensor(rotated[k].subarray(0, count * PIXELS), [count, PIXELS], be)).toTypedArray();
     const base = run(0);
     const outSide = model.task === 'reconstruction' ? SIDE : 0;
     let worst = 0;

@@ -83,10 +83,10 @@ export function orbitBasisMatrix(orbits: Orbits, options: { dtype?: 'float32' | 
   const n = orbits.orbitOf.length;
   const sizes = new Float64Array(orbits.count);
   for (const o of orbits.orbitOf) sizes[o]++;
-  const basis = Tensor.zeros([n, orbits.count], { dtype: options.dtype ?? 'float64' });
+  const basis = new Float64Array(n * orbits.count);
   for (let a = 0; a < n; a++) {
     const o = orbits.orbitOf[a];
-    basis.data[a * orbits.count + o] = 1 / Math.sqrt(sizes[o]);
+    basis[a * orbits.count + o] = 1 / Math.sqrt(sizes[o]);
   }
-  return basis;
+  return Tensor.from(basis, { shape: [n, orbits.count], dtype: options.dtype ?? 'float64' });
 }

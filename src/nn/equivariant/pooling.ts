@@ -78,8 +78,9 @@ export class OrbitMeanPool extends Module {
     const { orbitOf, count } = pointOrbits(rep);
     const sizes = new Float64Array(count);
     for (const o of orbitOf) sizes[o]++;
-    this.averaging = Tensor.zeros([rep.size, count], options);
-    orbitOf.forEach((o, a) => { this.averaging.data[a * count + o] = 1 / sizes[o]; });
+    const averaging = options.dtype === 'float64' ? new Float64Array(rep.size * count) : new Float32Array(rep.size * count);
+    orbitOf.forEach((o, a) => { averaging[a * count + o] = 1 / sizes[o]; });
+    this.averaging = Tensor.from(averaging, { shape: [rep.size, count], ...options });
     this.features = rep.size;
     this.orbitCount = count;
   }

@@ -1,0 +1,93 @@
+/**
+ * The `cuda` backend: tensors live in GPU memory (DeviceArray views into
+ * allocations of gradnode_cuda.node) and stay there across ops; values move
+ * between the device and JS only through fromHost (tensor creation, `.to`)
+ * and toHost (`toArray`, `toTypedArray`, `item`, `.to('cpu')`).
+ *
+ * The kernels are the shared native wrapping (native_kernels.ts) over the
+ * addon. symEig and svd have no CUDA kernels: they download the matrix, run
+ * LAPACK (or the ts reference) on the host and upload the results (an
+ * explicit, documented round trip). Int32 arguments (labels, gather indices, argmax
+ * output) are host Int32Arrays that the addon copies itself.
+ */
+import { storageDType, type Backend, type DeviceArray, type DType, type FloatArray, type Storage } from './backend';
+import { nativeKernels, type KernelAddon } from './native_kernels';
+import { tsBackend } from './ts';
+
+/** The memory functions of gradnode_cuda.node (see /native/cuda/memory.cu). */
+export interface CudaMemoryAddon {
+  /** A zero-filled allocation; dtype 0 = float32, 1 = float64. */
+  alloc(dtype: number, length: number): object;
+  upload(src: FloatArray, dst: DeviceArray): void;
+  download(src: DeviceArray, dst: FloatArray): void;
+  copy(src: DeviceArray, dst: DeviceArray): void;
+  copy2d(rows: number, cols: number, src: DeviceArray, srcStride: number, dst: DeviceArray, dstStride: number): void;
+  fill(dst: DeviceArray, value: number): void;
+  cast(src: DeviceArray, dst: DeviceArray): void;
+  synchronize(): void;
+}
+
+export type CudaKernelAddon = KernelAddon & CudaMemoryAddon;
+
+function device(s: Storage, fn: string, what: string): DeviceArray {
+  if (s instanceof Float32Array || s instanceof Float64Array) {
+    throw new TypeError(`cuda.${fn}: ${what} is a host typed array; cuda tensors hold DeviceArrays (create the tensor on cuda or move it with .to('cuda'))`);
+  }
+  return s;
+}
+
+function hostArray(dtype: DType, length: number): FloatArray {
+  return dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
+}
+
+/**
+ * Wraps the addon as a Backend with device-resident storage; `hostLinalg`
+ * (the cpu backend when present, else ts) computes symEig / svd on the host.
+ */
+export function createCudaBackend(addon: CudaKernelAddon, hostLinalg: Pick<Backend, 'symEig' | 'svd'> = tsBackend): Backend {
+  const alloc = (dtype: DType, length: number): DeviceArray => {
+    if (dtype !== 'float32' && dtype !== 'float64') throw new TypeError(`cuda.alloc: dtype must be 'float32' or 'float64', not ${String(dtype)}`);
+    return { handle: addon.alloc(dtype === 'float64' ? 1 : 0, length), offset: 0, length, dtype };
+  };
+  const toHost = (s: Storage): FloatArray => {
+    const d = device(s, 'toHost', 'storage');
+    const out = hostArray(d.dtype, d.length);
+    addon.download(d, out);
+    return out;
+  };
+  const fromHost = (data: FloatArray): DeviceArray => {
+    const d = alloc(storageDType(data), data.length);
+    addon.upload(data, d);
+    return d;
+  };
+  /** Runs a host kernel on downloaded inputs and uploads its outputs. */
+  const onHost = (inputs: Storage[], outputs: Storage[], run: (host: FloatArray[]) => void): void => {
+    const host = [...inputs.map(toHost), ...outputs.map((o) => hostArray(storageDType(o), o.length))];
+    run(host);
+    outputs.forEach((o, i) => addon.upload(host[inputs.length + i], device(o, 'upload', 'output')));
+  };
+  return {
+    name: 'cuda',
+    memory: 'device',
+    alloc,
+    fromHost,
+    toHost,
+    view(s, offset, length) {
+      const d = device(s, 'view', 'storage');
+      if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > d.length) {
+        throw new RangeError(`cuda.view: ${offset}+${length} is outside the ${d.length} elements of the array`);
+      }
+      return { handle: d.handle, offset: d.offset + offset, length, dtype: d.dtype };
+    },
+    copy: (src, dst) => addon.copy(device(src, 'copy', 'src'), device(dst, 'copy', 'dst')),
+    copy2d: (rows, cols, src, srcStride, dst, dstStride) =>
+      addon.copy2d(rows, cols, device(src, 'copy2d', 'src'), srcStride, device(dst, 'copy2d', 'dst'), dstStride),
+    fill: (dst, value) => addon.fill(device(dst, 'fill', 'dst'), value),
+    cast: (src, dst) => addon.cast(device(src, 'cast', 'src'), device(dst, 'cast', 'dst')),
+    ...nativeKernels(addon, 'cuda'),
+    symEig: (n, a, values, vectors) =>
+      onHost([a], [values, vectors], ([ha, hv, hvec]) => hostLinalg.symEig(n, ha, hv, hvec)),
+    svd: (m, n, a, u, s, vt) =>
+      onHost([a], [u, s, vt], ([ha, hu, hs, hvt]) => hostLinalg.svd(m, n, ha, hu, hs, hvt)),
+  };
+}
