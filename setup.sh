@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Takes a fresh machine to ready: Debian packages (OpenBLAS, Fashion-MNIST),
-# npm dependencies, the native addon and the TypeScript build.
+# npm dependencies, the native addons (CPU; CUDA where nvcc is installed)
+# and the TypeScript build.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -22,5 +23,7 @@ fi
 # Dependencies without their install scripts: the addon is built next, strictly.
 npm ci --ignore-scripts --no-fund --no-audit --loglevel=error
 npm run --silent build:addon
+# The CUDA addon where nvcc is installed (one line and nothing else without it).
+npm run --silent build:cuda
 npm run --silent build:ts
 echo "setup: ready. Try: node dist/run.js --help"

@@ -5,9 +5,9 @@
  * LAPACK's symEig / svd.
  */
 import { loadAddon } from './addon';
-import { ACTIVATIONS, BINARY_OPS, REDUCE_OPS, UNARY_OPS, type Backend, type Storage } from './backend';
+import type { Backend, Storage } from './backend';
 import { hostMemory } from './host';
-import { nativeKernels, type KernelAddon } from './native_kernels';
+import { nativeKernels, staleEnums, type KernelAddon } from './native_kernels';
 
 /** What the addon reports about itself (for `doctor`). */
 export interface CpuAddonInfo {
@@ -66,10 +66,6 @@ export function createCpuBackend(addon: CpuAddon): CpuBackend {
   };
 }
 
-function sameNames(got: unknown, want: readonly string[]): boolean {
-  return Array.isArray(got) && got.length === want.length && got.every((name, i) => name === want[i]);
-}
-
 /**
  * Loads build/Release/gradnode_cpu.node (or GRADNODE_ADDON_DIR's) and checks it
  * matches this package: every function present, the enum order the same as
@@ -89,10 +85,7 @@ export function loadCpuBackend(): CpuBackendLoad {
   } catch (err) {
     return { ok: false, reason: `${load.file}: info() failed: ${err instanceof Error ? err.message : String(err)}` };
   }
-  const enums = info.enums;
-  if (!enums || !sameNames(enums.activations, ACTIVATIONS) || !sameNames(enums.binaryOps, BINARY_OPS) ||
-      !sameNames(enums.unaryOps, UNARY_OPS) || !sameNames(enums.reduceOps, REDUCE_OPS)) {
-    return { ok: false, reason: `${load.file} is stale: its enum order differs from backend.ts (run \`npm run build:addon\`)` };
-  }
+  const stale = staleEnums(info.enums, load.file, 'npm run build:addon');
+  if (stale) return { ok: false, reason: stale };
   return { ok: true, backend: createCpuBackend(addon), info, file: load.file, addon };
 }

@@ -11,22 +11,11 @@
  * output) are host Int32Arrays that the addon copies itself.
  */
 import { storageDType, type Backend, type DeviceArray, type DType, type FloatArray, type Storage } from './backend';
-import { nativeKernels, type KernelAddon } from './native_kernels';
+import { cudaUnavailableReason, loadCudaAddon, type CudaMemoryAddon } from './cuda_addon';
+import { nativeKernels, staleEnums, type KernelAddon } from './native_kernels';
 import { tsBackend } from './ts';
 
-/** The memory functions of gradnode_cuda.node (see /native/cuda/memory.cu). */
-export interface CudaMemoryAddon {
-  /** A zero-filled allocation; dtype 0 = float32, 1 = float64. */
-  alloc(dtype: number, length: number): object;
-  upload(src: FloatArray, dst: DeviceArray): void;
-  download(src: DeviceArray, dst: FloatArray): void;
-  copy(src: DeviceArray, dst: DeviceArray): void;
-  copy2d(rows: number, cols: number, src: DeviceArray, srcStride: number, dst: DeviceArray, dstStride: number): void;
-  fill(dst: DeviceArray, value: number): void;
-  cast(src: DeviceArray, dst: DeviceArray): void;
-  synchronize(): void;
-}
-
+/** What the backend needs of the addon (the mock of the tests provides exactly this). */
 export type CudaKernelAddon = KernelAddon & CudaMemoryAddon;
 
 function device(s: Storage, fn: string, what: string): DeviceArray {
@@ -90,4 +79,20 @@ export function createCudaBackend(addon: CudaKernelAddon, hostLinalg: Pick<Backe
     svd: (m, n, a, u, s, vt) =>
       onHost([a], [u, s, vt], ([ha, hu, hs, hvt]) => hostLinalg.svd(m, n, ha, hu, hs, hvt)),
   };
+}
+
+export type CudaBackendLoad = { ok: true; backend: Backend } | { ok: false; reason: string };
+
+/**
+ * The cuda backend when the addon loads, matches backend.ts and sees a
+ * device; else why not. Never throws.
+ */
+export function loadCudaBackend(hostLinalg?: Pick<Backend, 'symEig' | 'svd'>): CudaBackendLoad {
+  const reason = cudaUnavailableReason();
+  if (reason) return { ok: false, reason };
+  const load = loadCudaAddon();
+  if (!load.ok) return { ok: false, reason: load.reason };
+  const stale = staleEnums(load.addon.info().enums, load.file, 'npm run build:cuda');
+  if (stale) return { ok: false, reason: stale };
+  return { ok: true, backend: createCudaBackend(load.addon, hostLinalg) };
 }

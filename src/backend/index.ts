@@ -7,6 +7,7 @@
 import { BackendUnavailableError } from '../errors';
 import type { Backend, BackendName } from './backend';
 import { loadCpuBackend } from './cpu';
+import { loadCudaBackend } from './cuda';
 import { tsBackend } from './ts';
 
 export type { Backend, BackendName, DType, FloatArray } from './backend';
@@ -29,9 +30,13 @@ function probe(name: BackendName): Probe {
       result = loaded.ok ? { ok: true, backend: loaded.backend } : { ok: false, reason: loaded.reason };
       break;
     }
-    case 'cuda':
-      result = { ok: false, reason: 'the CUDA backend is not part of this build' };
+    case 'cuda': {
+      // symEig / svd run on the host: through LAPACK when the cpu addon is there.
+      const cpu = probe('cpu');
+      const loaded = loadCudaBackend(cpu.ok ? cpu.backend : tsBackend);
+      result = loaded.ok ? { ok: true, backend: loaded.backend } : { ok: false, reason: loaded.reason };
       break;
+    }
   }
   probes.set(name, result);
   return result;

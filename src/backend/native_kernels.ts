@@ -135,3 +135,15 @@ export function nativeKernels(addon: KernelAddon, backendName: string): NativeKe
     scatterAdd: (src, index, out) => addon.scatterAdd(src, index, out),
   };
 }
+
+function sameNames(got: unknown, want: readonly string[]): boolean {
+  return Array.isArray(got) && got.length === want.length && got.every((name, i) => name === want[i]);
+}
+
+/** The enum names an addon reports (info().enums) against backend.ts: null when they match, else why the addon is stale. */
+export function staleEnums(enums: { activations: string[]; binaryOps: string[]; unaryOps: string[]; reduceOps: string[] } | undefined,
+                           file: string, rebuild: string): string | null {
+  if (enums && sameNames(enums.activations, ACTIVATIONS) && sameNames(enums.binaryOps, BINARY_OPS)
+      && sameNames(enums.unaryOps, UNARY_OPS) && sameNames(enums.reduceOps, REDUCE_OPS)) return null;
+  return `${file} is stale: its enum order differs from backend.ts (run \`${rebuild}\`)`;
+}

@@ -1,11 +1,14 @@
-/** `doctor`: what this installation can do — Node and N-API, backends, BLAS. */
+/** `doctor`: what this installation can do — Node and N-API, backends, BLAS, the CUDA addon. */
 import * as os from 'node:os';
 import { BACKEND_NAMES, getBackend, unavailableReason } from '../backend';
 import { loadCpuBackend } from '../backend/cpu';
+import { cudaAddonInfo, loadCudaAddon } from '../backend/cuda_addon';
 import type { Command } from './command';
 
 export function doctorReport(): Record<string, unknown> {
   const cpu = loadCpuBackend();
+  const cudaLoad = loadCudaAddon();
+  const cuda = cudaAddonInfo();
   return {
     node: process.version,
     napi: Number(process.versions.napi),
@@ -15,6 +18,9 @@ export function doctorReport(): Record<string, unknown> {
     backends: Object.fromEntries(BACKEND_NAMES.map((n) => [n, unavailableReason(n) ?? 'available'])),
     defaultBackend: getBackend().name,
     cpuAddon: cpu.ok ? { file: cpu.file, ...cpu.info } : null,
+    cudaAddon: cuda
+      ? { built: true, file: cuda.file, ...cuda.info, enums: undefined }
+      : { built: !cudaLoad.ok && cudaLoad.built, reason: cudaLoad.ok ? 'info() failed' : cudaLoad.reason },
   };
 }
 
@@ -41,6 +47,22 @@ export const doctor: Command = {
         `BLAS            ${info.blasConfig}`,
         `BLAS kernels    ${info.blasCore}, ${info.blasThreads} threads (${info.blasParallel})`,
       );
+    }
+    const cuda = report.cudaAddon as Record<string, unknown>;
+    if (cuda.file) {
+      const version = (v: unknown) => (typeof v === 'number' && v > 0 ? `${Math.floor(v / 1000)}.${(v % 1000) / 10}` : 'none');
+      const devices = (cuda.devices as { name: string; computeCapability: string; memoryBytes: number; multiprocessors: number }[])
+        .map((d) => `${d.name} (sm ${d.computeCapability}, ${(d.memoryBytes / 2 ** 30).toFixed(0)} GiB, ${d.multiprocessors} SMs)`);
+      const cublas = cuda.cublas as { loaded: boolean; path: string | null; reason: string | null };
+      lines.push(
+        `cuda addon      ${cuda.file} (${cuda.compiler})`,
+        `CUDA            runtime ${version(cuda.cudaRuntimeVersion)}, driver ${version(cuda.cudaDriverVersion)}, ` +
+          `${cuda.deviceCount} device(s)${cuda.error ? `: ${cuda.error}` : ''}`,
+        ...devices.map((d, i) => `CUDA device ${i}   ${d}`),
+        `cuBLAS          ${cublas.loaded ? `loaded from ${cublas.path}` : `not loaded: ${cublas.reason}`}; gemm uses ${cuda.gemm}`,
+      );
+    } else {
+      lines.push(`cuda addon      ${cuda.built ? 'built but unusable' : 'not built'}: ${cuda.reason}`);
     }
     console.log(lines.join('\n'));
   },

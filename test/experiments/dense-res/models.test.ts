@@ -1,10 +1,12 @@
 import test from 'ava';
 import { backend } from '../../../src/backend';
+import { createCudaBackend } from '../../../src/backend/cuda';
 import { backendsUnderTest } from '../../helpers/backends';
 import { AutogradDenseRes } from '../../../src/experiments/dense-res/autograd';
 import { ManualDenseRes } from '../../../src/experiments/dense-res/manual';
 import { initDenseRes, type DenseResShape } from '../../../src/experiments/dense-res/weights';
 import { Generator } from '../../../src/random';
+import { MockCudaAddon } from '../../helpers/mock_cuda';
 import { maxRelativeError } from '../../helpers/random';
 
 // Small sizes keep the float64 comparison quick; the structure is the full model's.
@@ -68,3 +70,24 @@ for (const name of backendsUnderTest()) {
     });
   }
 }
+
+test('manual dense-res runs on the cuda backend (mock addon) with exactly the ts numbers, one upload per batch', (t) => {
+  const addon = new MockCudaAddon();
+  const cuda = createCudaBackend(addon);
+  const shape = SHAPES[0];
+  const run = (be: ReturnType<typeof backend>) => {
+    const gen = new Generator(6);
+    const model = new ManualDenseRes(shape, initDenseRes(shape, gen, 'float64', be), be, 'float64', 16);
+    const { x, y } = batch(gen, 16, shape.inputs, shape.classes);
+    const before = { uploads: addon.uploads, downloads: addon.downloads };
+    const losses = Array.from({ length: 5 }, () => model.trainStep(x, y, 16, 0.05).loss);
+    const grads = model.gradients(x, y, 16);
+    const copies = { uploads: addon.uploads - before.uploads, downloads: addon.downloads - before.downloads };
+    return { losses, copies, grads: Object.fromEntries(Object.entries(grads).map(([k, v]) => [k, [...v.toTypedArray()]])) };
+  };
+  const want = run(backend('ts'));
+  const got = run(cuda);
+  t.deepEqual(got.losses, want.losses);
+  t.deepEqual(got.grads, want.grads);
+  t.deepEqual(got.copies, { uploads: 6, downloads: 0 }, 'one upload per batch (5 steps + gradients), nothing read back');
+});

@@ -1,0 +1,151 @@
+// Gather and scatter-add over flat device arrays through a HOST Int32Array of
+// indices (native/cpu/gather.cc on the device).
+//
+// gather: the index is uploaded (device.h's cached int32 slot), one thread per
+// output: out[j] = src[index[j]].
+// scatterAdd, deterministic and bitwise equal to the sequential loop
+// out[index[j]] = T(double(out[index[j]]) + double(src[j])) in increasing j:
+// the host sorts the keys (index << 32 | j) — already on the host, the index
+// costs O(L log L) there — and uploads them once; one thread per distinct
+// target (the first key of each run) adds its entries in increasing j. No
+// float atomics, so the result never depends on scheduling. Cost: one host
+// sort and an 8-byte-per-entry upload per call; a target hit k times is
+// summed serially by one thread (k additions).
+// Indices are checked on the host before anything is uploaded; the kernels
+// still guard the range (gather writes NaN, scatterAdd cannot see a bad key).
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "cuda/kernel_util.cuh"
+#include "cuda/launchers.h"
+
+namespace gradnode::cuda {
+namespace {
+
+using namespace kdetail;
+
+template <class T>
+__global__ void gatherKernel(int64_t count, const T* src, int64_t srcLength, const int32_t* index, T* out) {
+  for (int64_t j = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; j < count; j += int64_t(gridDim.x) * blockDim.x) {
+    const int32_t i = index[j];
+    out[j] = i >= 0 && i < srcLength ? src[i] : deviceNaN<T>();
+  }
+}
+
+template <class T>
+__global__ void scatterAddKernel(int64_t count, const uint64_t* keys, const T* src, T* out) {
+  for (int64_t p = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; p < count; p += int64_t(gridDim.x) * blockDim.x) {
+    const uint64_t target = keys[p] >> 32;
+    if (p > 0 && (keys[p - 1] >> 32) == target) continue;  // not the first entry of its run
+    T v = out[target];
+    for (int64_t q = p; q < count && (keys[q] >> 32) == target; ++q) {
+      const int64_t j = static_cast<int64_t>(keys[q] & 0xffffffffu);
+      v = static_cast<T>(static_cast<double>(v) + static_cast<double>(src[j]));
+    }
+    out[target] = v;
+  }
+}
+
+}  // namespace
+
+template <class T>
+LaunchStatus launchGather(const T* src, int64_t srcLength, const int32_t* index, int64_t count, T* out) {
+  if (count == 0) return {};
+  gatherKernel<T><<<gridFor(count), kThreads>>>(count, src, srcLength, index, out);
+  return afterLaunch("gatherKernel");
+}
+
+template <class T>
+LaunchStatus launchScatterAdd(const T* src, const int32_t* hostIndex, int64_t count, T* out, int64_t outLength) {
+  if (count == 0) return {};
+  if (count > int64_t{0xffffffff}) return {cudaErrorInvalidValue, "scatterAdd index longer than 2^32 - 1"};
+  std::vector<uint64_t> keys(static_cast<size_t>(count));
+  for (int64_t j = 0; j < count; ++j) {
+    const int32_t i = hostIndex[j];  // read once
+    if (i < 0 || i >= outLength) return {cudaErrorInvalidValue, "scatterAdd index check (index changed)"};
+    keys[static_cast<size_t>(j)] = (static_cast<uint64_t>(i) << 32) | static_cast<uint64_t>(j);
+  }
+  std::sort(keys.begin(), keys.end());  // keys are distinct: the order of each run is increasing j
+  Scratch devKeys;
+  GNK_TRY(devKeys.allocate(sizeof(uint64_t) * keys.size()));
+  GNK_TRY(status(cudaMemcpy(devKeys.as<uint64_t>(), keys.data(), sizeof(uint64_t) * keys.size(),
+                            cudaMemcpyHostToDevice),
+                 "cudaMemcpy (scatterAdd keys)"));
+  scatterAddKernel<T><<<gridFor(count), kThreads>>>(count, devKeys.as<uint64_t>(), src, out);
+  return afterLaunch("scatterAddKernel");
+}
+
+template LaunchStatus launchGather<float>(const float*, int64_t, const int32_t*, int64_t, float*);
+template LaunchStatus launchGather<double>(const double*, int64_t, const int32_t*, int64_t, double*);
+template LaunchStatus launchScatterAdd<float>(const float*, const int32_t*, int64_t, float*, int64_t);
+template LaunchStatus launchScatterAdd<double>(const double*, const int32_t*, int64_t, double*, int64_t);
+
+}  // namespace gradnode::cuda
+
+#ifndef GRADNODE_CUDA_NO_NAPI
+#include <string>
+
+#include "cuda/families.h"
+#include "cuda/kernel_entry.h"
+
+namespace gradnode::cuda {
+namespace {
+
+void checkIndices(const CudaArgs& args, const ArrayView<int32_t>& index, int64_t bound, const char* boundName) {
+  for (int64_t j = 0; j < index.length; ++j) {
+    const int32_t i = index.data[j];
+    if (i < 0 || i >= bound) {
+      throw args.rangeError("index[" + std::to_string(j) + "] = " + std::to_string(i) + " is outside [0, " +
+                            std::to_string(bound) + ") (" + boundName + " has " + std::to_string(bound) +
+                            " elements)");
+    }
+  }
+}
+
+template <class T>
+void gatherTyped(CudaArgs& args) {
+  ArrayView<T> src = args.device<T>(0, "src");
+  ArrayView<T> out = args.device<T>(2, "out");
+  ArrayView<int32_t> index = args.int32s(1, "index");  // host, read after the DeviceArrays
+  args.requireSameLength(out, "out", index, "index");
+  src.used = src.length;  // any element may be read
+  args.requireDisjoint(out, "out", src, "src");
+  checkIndices(args, index, src.length, "src");
+  if (index.length == 0) return;
+  const int32_t* dev = args.uploadInt32s(index, 0);
+  throwIfFailed(args, launchGather<T>(src.data, src.length, dev, index.length, out.data));
+}
+
+template <class T>
+void scatterAddTyped(CudaArgs& args) {
+  ArrayView<T> src = args.device<T>(0, "src");
+  ArrayView<T> out = args.device<T>(2, "out");
+  ArrayView<int32_t> index = args.int32s(1, "index");
+  args.requireSameLength(src, "src", index, "index");
+  out.used = out.length;  // any element may be written
+  args.requireDisjoint(out, "out", src, "src");
+  checkIndices(args, index, out.length, "out");
+  throwIfFailed(args, launchScatterAdd<T>(src.data, index.data, index.length, out.data, out.length));
+}
+
+}  // namespace
+
+// gather(src, index: host Int32Array, out)
+Napi::Value Gather(const Napi::CallbackInfo& info) {
+  CudaArgs args(info, "gather", 3);
+  args.byFloatType(0, "src", [&](auto t) { gatherTyped<decltype(t)>(args); });
+  return info.Env().Undefined();
+}
+
+// scatterAdd(src, index: host Int32Array, out)
+Napi::Value ScatterAdd(const Napi::CallbackInfo& info) {
+  CudaArgs args(info, "scatterAdd", 3);
+  args.byFloatType(0, "src", [&](auto t) { scatterAddTyped<decltype(t)>(args); });
+  return info.Env().Undefined();
+}
+
+}  // namespace gradnode::cuda
+#endif  // GRADNODE_CUDA_NO_NAPI
