@@ -5,7 +5,7 @@
  * gradnode's contender for bench/dense-res.js (protocol: bench/peers/README.md):
  * the hand-derived dense-res step (ManualDenseRes) on the chosen backend,
  * exactly as `node dist/run.js dense-res` trains, on random data.
- *   node bench/peers/dense_res_gradnode.js --backend cpu|ts [--epochs 1] [--hidden 256] [--batch-size 128]
+ *   node bench/peers/dense_res_gradnode.js --backend cpu|cuda|ts [--epochs 1] [--hidden 256] [--batch-size 128]
  *     [--train-size 60000] [--max-batches 0] [--no-layernorm] [--lr 0.01] [--seed 0]
  */
 const { backend } = require('../../dist/backend');
@@ -59,7 +59,8 @@ gen.fillUniform(images);
 const labels = Int32Array.from({ length: trainSize }, () => gen.int(10));
 const model = new ManualDenseRes(shape, initDenseRes(shape, gen, 'float32', be), be, 'float32', batchSize);
 const loader = new MinibatchLoader({ dataset: { images, labels, n: trainSize }, batchSize, generator: gen });
-const threads = be.name === 'cpu' ? `OpenBLAS ${/** @type {any} */ (be).info().blasThreads} threads, elementwise kernels 1 thread` : 'pure TypeScript, 1 thread';
+const threads = be.name === 'cpu' ? `OpenBLAS ${/** @type {any} */ (be).info().blasThreads} threads, elementwise kernels 1 thread`
+  : be.name === 'cuda' ? 'CUDA device' : 'pure TypeScript, 1 thread';
 
 for (let epoch = 1; epoch <= epochs; epoch++) {
   const start = process.hrtime.bigint();

@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// @ts-check
+'use strict';
+/**
+ * CPU vs GPU: GEMM GFLOP/s of the cuda backend (cuBLAS, and our tiled
+ * fallback kernel) against the cpu and ts backends, and the dense-res epoch
+ * (the hand-derived step, bench/peers/dense_res_gradnode.js) on cuda vs cpu.
+ * Contenders run interleaved, round by round; GPU timings synchronize the
+ * device. cuBLAS called directly (no Node) is in the driver:
+ * build-cuda/Release/gradnode_cuda_driver (its gemm table).
+ *
+ *   node bench/cuda.js [--rounds 5] [--quick] [--no-readme]
+ *
+ * Needs a CUDA device and `npm run build:cuda`; elsewhere it prints why and exits 2.
+ */
+const { spawnSync } = require('node:child_process');
+const os = require('node:os');
+const path = require('node:path');
+const { backend, isAvailable, unavailableReason } = require('../dist');
+const { loadCudaAddon } = require('../dist/backend/cuda_addon');
+const { median, min, timeCalls, interleave, markdownTable, updateReadmeSection, writeResult } = require('./lib/stats');
+
+const args = process.argv.slice(2);
+const rounds = Number(args[args.indexOf('--rounds') + 1]) || 5;
+const quick = args.includes('--quick');
+
+for (const name of /** @type {const} */ (['cuda', 'cpu'])) {
+  if (!isAvailable(name)) {
+    console.error(`bench/cuda: the ${name} backend is needed: ${unavailableReason(name)}`);
+    process.exit(2);
+  }
+}
+const load = loadCudaAddon();
+if (!load.ok) throw new Error('bench/cuda: the cuda addon does not load');
+const addon = load.addon;
+const info = addon.info();
+const device = `${info.devices[0].name} (CUDA ${Math.floor(info.cudaDriverVersion / 1000)}.${(info.cudaDriverVersion % 1000) / 10})`;
+const cuda = backend('cuda');
+const cpu = backend('cpu');
+const ts = backend('ts');
+
+// ---- GEMM ------------------------------------------------------------------
+const sizes = quick ? [512, 1024, 2048] : [512, 1024, 2048, 4096];
+const gemmRows = [];
+for (const s of sizes) {
+  const flops = 2 * s * s * s;
+  const host = (/** @type {number} */ k) => new Float32Array(s * s).map((_, i) => ((i * k) % 7) - 3);
+  const [ha, hb] = [host(1), host(3)];
+  const [da, db, dc] = [cuda.fromHost(ha), cuda.fromHost(hb), cuda.alloc('float32', s * s)];
+  const hc = new Float32Array(s * s);
+  const onGpu = (/** @type {'cublas' | 'tiled'} */ impl) => () => {
+    addon.setGemm(impl);
+    return timeCalls(() => { cuda.gemm(false, false, s, s, s, 1, da, s, db, s, 0, dc, s); addon.synchronize(); });
+  };
+  /** @type {Record<string, () => number>} */
+  const contenders = {};
+  if (info.cublas.loaded) contenders.cublas = onGpu('cublas');
+  contenders.tiled = onGpu('tiled');
+  if (s <= 2048) contenders.cpu = () => timeCalls(() => cpu.gemm(false, false, s, s, s, 1, ha, s, hb, s, 0, hc, s));
+  const samples = interleave(contenders, rounds);
+  if (s <= 512) samples.ts = interleave({ ts: () => timeCalls(() => ts.gemm(false, false, s, s, s, 1, ha, s, hb, s, 0, hc, s), 0.3) }, 2).ts;
+  const g = (/** @type {string} */ k) => (samples[k] ? flops / median(samples[k]) / 1e9 : null);
+  const row = { size: s, cublas: g('cublas'), tiled: g('tiled'), cpu: g('cpu'), ts: g('ts'), samples };
+  gemmRows.push(row);
+  console.log(`gemm ${s}²: ${Object.keys(samples).map((k) => `${k} ${g(k)?.toFixed(1)}`).join('  ')} GFLOP/s`);
+}
+addon.setGemm(info.cublas.loaded ? 'cublas' : 'tiled');
+
+// ---- dense-res epoch -------------------------------------------------------
+const root = path.join(__dirname, '..');
+const epochOf = (/** @type {string} */ be) => () => {
+  const r = spawnSync(process.execPath, ['bench/peers/dense_res_gradnode.js', '--backend', be, '--epochs', '2'], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`dense-res on ${be} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}').seconds;
+};
+const epochs = interleave({ cuda: epochOf('cuda'), cpu: epochOf('cpu') }, quick ? 1 : Math.min(rounds, 3));
+const epochRatio = median(epochs.cpu) / median(epochs.cuda);
+console.log(`dense-res epoch 2: cuda ${median(epochs.cuda).toFixed(3)} s, cpu ${median(epochs.cpu).toFixed(3)} s: ${epochRatio.toFixed(1)}× faster`);
+
+// ---- report ----------------------------------------------------------------
+const f = (/** @type {number | null} */ x) => (x === null ? '–' : x.toFixed(1));
+const table = markdownTable(
+  ['float32 n×n×n', 'cuda cuBLAS GFLOP/s', 'cuda tiled GFLOP/s', 'tiled/cuBLAS', 'cpu GFLOP/s', 'ts GFLOP/s'],
+  gemmRows.map((r) => [`${r.size}²`, f(r.cublas), f(r.tiled), r.cublas && r.tiled ? (r.tiled / r.cublas).toFixed(2) : '–', f(r.cpu), f(r.ts)]),
+);
+const epochLine = `dense-res (h=256, batch 128, 60,000 rows), epoch 2, median of ${epochs.cuda.length}: cuda ${median(epochs.cuda).toFixed(3)} s ` +
+  `(best ${min(epochs.cuda).toFixed(3)}), cpu ${median(epochs.cpu).toFixed(3)} s: **${epochRatio.toFixed(1)}×** (target ≥ 10×).`;
+const header = `Command: \`node bench/cuda.js${quick ? ' --quick' : ''} --rounds ${rounds}\` on ${device}, host ${os.cpus().length} × ${os.cpus()[0].model.trim()}, ` +
+  `${new Date().toISOString().slice(0, 10)}. Medians of interleaved rounds; GPU calls include a device synchronize.`;
+console.log(`\n${table}\n\n${epochLine}`);
+writeResult('cuda', { date: new Date().toISOString(), device, info, gemm: gemmRows, epochs });
+if (!args.includes('--no-readme')) updateReadmeSection('cuda', `## CUDA vs CPU\n\n${header}\n\n${table}\n\n${epochLine}`);
