@@ -33,7 +33,8 @@ inline T input(const T* x, const T* r, int64_t j) {
 template <class T, bool Res, bool Relu>
 void forwardRows(int64_t m, int64_t n, const T* x, const T* r, const T* __restrict gamma,
                  const T* __restrict beta, double eps, T* out, T* __restrict mean, T* __restrict rstd) {
-  const double nd = static_cast<double>(n);  // n = 0 gives NaN statistics, like the reference
+  // An empty row (n = 0) has mean 0 and variance 0, so rstd = 1/sqrt(eps), as in the TS reference.
+  const double nd = n == 0 ? 1.0 : static_cast<double>(n);
   for (int64_t i = 0; i < m; ++i) {
     const T* xr = x + i * n;
     const T* rr = Res ? r + i * n : nullptr;

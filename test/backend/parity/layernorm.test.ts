@@ -65,3 +65,18 @@ parity('layerNorm of constant rows is finite and equals beta', ({ t, native, dty
   native.layerNormBackward(m, n, randomArray(gen, dtype, m * n), x, null, mean, rstd, gamma, 'identity', null, dX, null, null);
   t.true(Array.from(dX).every(Number.isFinite));
 });
+
+parity('layerNorm of empty rows (n = 0) gives mean 0 and rstd 1/sqrt(eps), as the reference', ({ t, native, ref, dtype, gen }) => {
+  const m = 3;
+  const empty = zerosLike(randomArray(gen, dtype, 1), 0);
+  const stats = (be: typeof ref) => {
+    const mean = zerosLike(empty, m).fill(7);
+    const rstd = zerosLike(empty, m).fill(7);
+    be.layerNormForward(m, 0, empty, null, empty, empty, 1e-4, 'identity', zerosLike(empty, 0), mean, rstd);
+    return [...mean, ...rstd];
+  };
+  const want = stats(ref);
+  t.deepEqual(want.slice(0, m), [0, 0, 0]);
+  t.true(Math.abs(want[m] - 100) < 1e-4);
+  t.deepEqual(stats(native), want);
+});
