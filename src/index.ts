@@ -8,8 +8,9 @@ export {
   availableBackends, backend, getBackend, isAvailable, setBackend, unavailableReason, BACKEND_NAMES,
 } from './backend';
 export type { Backend, BackendName, DType, FloatArray } from './backend';
+export type { DeviceArray, Storage } from './backend/backend';
 export { Generator, defaultGenerator, manualSeed } from './random';
-export { BackendUnavailableError, DTypeError, ShapeError } from './errors';
+export { BackendUnavailableError, DeviceMemoryError, DTypeError, ShapeError } from './errors';
 export * as autograd from './autograd';
 export { noGrad, enableGrad, grad, jvp, gradcheck } from './autograd';
 export * as nn from './nn';

@@ -3,7 +3,7 @@
  * its flags, runs it. Usage errors print one line and exit with code 2.
  */
 import { DataError } from '../data/errors';
-import { BackendUnavailableError } from '../errors';
+import { BackendUnavailableError, DeviceMemoryError } from '../errors';
 import { CheckpointError } from '../io/errors';
 import { UsageError, formatFlags, parseFlags } from './flags';
 import type { Command } from './command';
@@ -47,7 +47,8 @@ export async function main(commands: readonly Command[], argv: readonly string[]
     return 0;
   } catch (err) {
     // Problems with what the user gave us (flags, files, data sets, backends): one line, exit code 2.
-    if (err instanceof UsageError || err instanceof DataError || err instanceof CheckpointError || err instanceof BackendUnavailableError) {
+    if (err instanceof UsageError || err instanceof DataError || err instanceof CheckpointError || err instanceof BackendUnavailableError
+        || err instanceof DeviceMemoryError) {
       console.error(`error: ${command.name}: ${err.message}`);
       return 2;
     }

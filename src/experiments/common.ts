@@ -34,8 +34,12 @@ export interface RunContext {
   started: number;
 }
 
-/** Resolves the backend, seeds the generators and creates the output folder. */
-export function startRun(name: string, flags: FlagValues): RunContext {
+/**
+ * Resolves the backend, seeds the generators and creates the output folder.
+ * `hostOnly` (why the experiment needs host memory) refuses a device backend
+ * with a usage error before anything is written.
+ */
+export function startRun(name: string, flags: FlagValues, options: { hostOnly?: string } = {}): RunContext {
   let be: Backend;
   try {
     be = backendByName((flags.backend as string | undefined) ?? availableBackends()[0]);
@@ -43,6 +47,7 @@ export function startRun(name: string, flags: FlagValues): RunContext {
     if (err instanceof BackendUnavailableError) throw new UsageError(`${err.message} (available: ${availableBackends().join(', ')})`);
     throw err;
   }
+  if (options.hostOnly) requireHostBackend(name, be, options.hostOnly);
   const seed = flags.seed as number;
   manualSeed(seed);
   const dir = createRunDir(name, flags.out as string | undefined);
@@ -52,6 +57,11 @@ export function startRun(name: string, flags: FlagValues): RunContext {
   metrics.set('backend', be.name);
   metrics.set('startedAt', new Date().toISOString());
   return { name, backend: be, generator: new Generator(seed), dir, metrics, started: Date.now() };
+}
+
+/** A usage error when `be` keeps tensors in device memory and the experiment needs host arrays (`why`). */
+export function requireHostBackend(name: string, be: Backend, why: string): void {
+  if (be.memory === 'device') throw new UsageError(`${name} runs on host backends (ts, cpu), not ${be.name}: ${why}`);
 }
 
 /** Writes metrics.json (and the series CSVs) and prints the summary with the output folder. */

@@ -80,7 +80,7 @@ export const invariance: Command = {
   async run(flags) {
     const n = flags.size as number;
     const samples = flags.samples as number;
-    const ctx = startRun('invariance', flags);
+    const ctx = startRun('invariance', flags, { hostOnly: 'the Reynolds and subspace tools work on host matrices' });
     const be = ctx.backend;
     const gen = ctx.generator;
     const d = n * n;

@@ -169,7 +169,7 @@ export const learningCurves: Command = {
     // Loaded before the output folder exists, so a missing data set leaves nothing behind.
     const all = loadMnist({ split: 'train', dataDir });
     const test = loadMnist({ split: 'test', dataDir, limit: maxTest < 0 ? undefined : maxTest });
-    const ctx = startRun('learning-curves', flags);
+    const ctx = startRun('learning-curves', flags, { hostOnly: 'its manual mlp loops over host arrays' });
     const be = ctx.backend;
     const order = ctx.generator.permutation(all.n);
     const validationSize = flags.validation as number;

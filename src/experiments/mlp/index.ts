@@ -66,7 +66,7 @@ export const mlp: Command = {
     const lr = flags.lr as number;
     const epochs = flags.epochs as number;
     const { train, test } = loadMnistSplits(flags); // before the output folder exists
-    const ctx = startRun('mlp', flags);
+    const ctx = startRun('mlp', flags, { hostOnly: impl === 'manual' ? 'its manual implementation loops over host arrays (use --impl nn or autograd)' : undefined });
     const be = ctx.backend;
     const Xtrain = new Tensor(train.images.subarray(0, train.n * 784), [train.n, 784], be);
     const Xtest = new Tensor(test.images.subarray(0, test.n * 784), [test.n, 784], be);

@@ -176,7 +176,7 @@ export const scratchNn: Command = {
   async run(flags) {
     const dtype = flags.dtype as FloatDType;
     const data = loadData(flags, dtype); // before the output folder exists
-    const ctx = startRun('scratch-nn', flags);
+    const ctx = startRun('scratch-nn', flags, { hostOnly: 'its from-scratch layers loop over host arrays' });
     const impls: Impl[] = flags.impl === 'both' ? ['scratch', 'framework'] : [flags.impl as Impl];
     console.log(`scratch-nn: ${data.train.n} training / ${data.validation.n} validation images (validation from the ${flags.valSplit} split), `
       + `${flags.iterations} updates, batch ${flags.batchSize}, lr ${flags.lr}, ${dtype}, `
