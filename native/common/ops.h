@@ -5,7 +5,7 @@
 // The semantics follow the TS reference backend, which follows JavaScript:
 // max/min propagate NaN and order +0 above -0 like Math.max/Math.min,
 // pow follows Math.pow (1 ** NaN and (±1) ** ±Infinity are NaN), sign
-// follows Math.sign (NaN → NaN, ±0 → ±0), relu(x) = x > 0 ? x : 0.
+// is -1/0/1 with ±0 → +0 and NaN → NaN, relu(x) = x for x > 0 or NaN, else +0.
 #pragma once
 
 #include <cmath>
@@ -63,12 +63,12 @@ GN_HD inline T jsPow(T a, T b) {
 /** Math.sign: -1, +1, or x itself for ±0 and NaN. */
 template <class T>
 GN_HD inline T jsSign(T x) {
-  return x > T(0) ? T(1) : (x < T(0) ? T(-1) : x);
+  return x > T(0) ? T(1) : (x < T(0) ? T(-1) : (x == T(0) ? T(0) : x));  // ±0 → +0, NaN → NaN
 }
 
 template <class T>
 GN_HD inline T relu(T x) {
-  return x > T(0) ? x : T(0);
+  return x > T(0) || x != x ? x : T(0);  // NaN propagates (as Math.max(x, 0) and PyTorch); -0 → +0
 }
 
 template <class T>

@@ -98,9 +98,18 @@ inline Napi::Error cudaError(Napi::Env env, const char* kernel, const char* what
                                    " (" + cudaGetErrorName(status) + ")");
 }
 
-/** Throws cudaError(...) unless status is cudaSuccess. */
+/**
+ * Throws cudaError(...) unless status is cudaSuccess. A failed runtime call
+ * (cudaMalloc out of memory, a bad cudaMemcpy...) also records its error as
+ * the thread's "last error", which the next checkLaunch() would read back and
+ * report as a failure of an unrelated kernel launch: clear it first (a sticky
+ * error stays sticky and is reported again by the next call anyway).
+ */
 inline void check(Napi::Env env, const char* kernel, cudaError_t status, const char* what) {
-  if (status != cudaSuccess) throw cudaError(env, kernel, what, status);
+  if (status != cudaSuccess) {
+    cudaGetLastError();
+    throw cudaError(env, kernel, what, status);
+  }
 }
 
 /**

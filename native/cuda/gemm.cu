@@ -16,7 +16,8 @@
 //   inside); any lda/ldb/ldc and any alignment work. beta = 0 writes without
 //   reading C.
 //
-// k = 0 scales C by beta (zeros for beta = 0); m = 0 or n = 0 does nothing.
+// k = 0 or alpha = 0 scales C by beta (zeros for beta = 0) without reading A or
+// B; m = 0 or n = 0 does nothing.
 #include <dlfcn.h>
 
 #include <atomic>
@@ -100,12 +101,14 @@ void loadCublas() {
     c.statusString = reinterpret_cast<StatusStringFn>(sym("cublasGetStatusString"));  // optional (11.4+)
     c.state.path = name;
     if (!c.create || !c.sgemm || !c.dgemm) {
-      c.state.reason = name + " lacks cublasCreate_v2/cublasSgemm_v2/cublasDgemm_v2";
+      tried += (tried.empty() ? "" : "; ") + name + " lacks cublasCreate_v2/cublasSgemm_v2/cublasDgemm_v2";
       dlclose(lib);
       c.create = nullptr;
+      c.destroy = nullptr;
       c.sgemm = nullptr;
       c.dgemm = nullptr;
-      return;
+      c.statusString = nullptr;
+      continue;  // e.g. a wrong $GRADNODE_CUBLAS: the standard names may still load
     }
     int status = c.create(&c.handle);
     if (status != 0) {
@@ -154,7 +157,8 @@ __global__ void __launch_bounds__((BM / TM) * (BN / TN))
 
   const int tid = threadIdx.x;
   const int tx = tid % (BN / TN), ty = tid / (BN / TN);
-  const int rowBase = blockIdx.x * BM, colBase = blockIdx.y * BN;  // rows in x: m may be large
+  // 64-bit: rowBase + BM (and k0 + BK) may pass 2^31 - 1 when m (k) is close to it.
+  const int64_t rowBase = int64_t(blockIdx.x) * BM, colBase = int64_t(blockIdx.y) * BN;  // rows in x: m may be large
 
   // Where each thread's loads land in the tile (fixed over K).
   int aRow[P::kLoadA], aK[P::kLoadA], bCol[P::kLoadB], bK[P::kLoadB];
@@ -182,16 +186,16 @@ __global__ void __launch_bounds__((BM / TM) * (BN / TN))
   }
 
   T ra[P::kLoadA], rb[P::kLoadB];
-  auto loadGlobal = [&](int k0) {
+  auto loadGlobal = [&](int64_t k0) {
 #pragma unroll
     for (int r = 0; r < P::kLoadA; ++r) {
-      const int i = rowBase + aRow[r], p = k0 + aK[r];
-      ra[r] = (i < m && p < k) ? a[transA ? int64_t(p) * lda + i : int64_t(i) * lda + p] : T(0);
+      const int64_t i = rowBase + aRow[r], p = k0 + aK[r];
+      ra[r] = (i < m && p < k) ? a[transA ? p * lda + i : i * lda + p] : T(0);
     }
 #pragma unroll
     for (int r = 0; r < P::kLoadB; ++r) {
-      const int j = colBase + bCol[r], p = k0 + bK[r];
-      rb[r] = (j < n && p < k) ? b[transB ? int64_t(j) * ldb + p : int64_t(p) * ldb + j] : T(0);
+      const int64_t j = colBase + bCol[r], p = k0 + bK[r];
+      rb[r] = (j < n && p < k) ? b[transB ? j * ldb + p : p * ldb + j] : T(0);
     }
   };
   auto storeShared = [&](int buf) {
@@ -212,7 +216,7 @@ __global__ void __launch_bounds__((BM / TM) * (BN / TN))
   __syncthreads();
 
   int buf = 0;
-  for (int k0 = 0; k0 < k; k0 += BK) {
+  for (int64_t k0 = 0; k0 < k; k0 += BK) {
     const bool more = k0 + BK < k;
     if (more) loadGlobal(k0 + BK);  // in flight while this tile is multiplied
 #pragma unroll
@@ -241,12 +245,12 @@ __global__ void __launch_bounds__((BM / TM) * (BN / TN))
 
 #pragma unroll
   for (int i = 0; i < TM; ++i) {
-    const int row = rowBase + ty * 4 + (i / 4) * kRowStep + (i % 4);
+    const int64_t row = rowBase + ty * 4 + (i / 4) * kRowStep + (i % 4);
     if (row >= m) continue;
-    T* cRow = c + int64_t(row) * ldc;
+    T* cRow = c + row * ldc;
 #pragma unroll
     for (int j = 0; j < TN; ++j) {
-      const int col = colBase + tx * 4 + (j / 4) * kColStep + (j % 4);
+      const int64_t col = colBase + tx * 4 + (j / 4) * kColStep + (j % 4);
       if (col >= n) continue;
       const T v = alpha * acc[i][j];
       cRow[col] = beta == T(0) ? v : fma(beta, cRow[col], v);
@@ -268,8 +272,9 @@ template <class T, int BM, int BN, int BK, int TM, int TN>
 LaunchStatus launchTiled(bool transA, bool transB, int m, int n, int k, T alpha, const T* a, int64_t lda,
                          const T* b, int64_t ldb, T beta, T* c, int64_t ldc) {
   using P = Tile<T, BM, BN, BK, TM, TN>;
-  dim3 grid((m + BM - 1) / BM, (n + BN - 1) / BN);
-  if (grid.y > 65535) return {cudaErrorInvalidConfiguration, "tiledGemmKernel launch (n too large)"};
+  const int64_t blocksM = (int64_t(m) + BM - 1) / BM, blocksN = (int64_t(n) + BN - 1) / BN;  // m + BM may pass 2^31
+  if (blocksN > 65535) return {cudaErrorInvalidConfiguration, "tiledGemmKernel launch (n too large)"};
+  dim3 grid(static_cast<unsigned>(blocksM), static_cast<unsigned>(blocksN));
   tiledGemmKernel<T, BM, BN, BK, TM, TN><<<grid, P::kThreads>>>(transA, transB, m, n, k, alpha, a, lda, b, ldb,
                                                                  beta, c, ldc);
   cudaError_t e = cudaGetLastError();
@@ -334,7 +339,10 @@ template <class T>
 LaunchStatus launchGemm(GemmImpl impl, bool transA, bool transB, int64_t m, int64_t n, int64_t k, T alpha,
                         const T* a, int64_t lda, const T* b, int64_t ldb, T beta, T* c, int64_t ldc) {
   if (m == 0 || n == 0) return {};
-  if (k == 0) {
+  if (k == 0 || alpha == T(0)) {
+    // C = beta * C without reading A or B (as reference BLAS and the TS reference:
+    // NaN or Infinity in A or B must not reach C through 0 * x).
+    if (beta == T(1)) return {};
     scaleMatrixKernel<T><<<scaleBlocksFor(m * n), kScaleBlock>>>(static_cast<int>(m), static_cast<int>(n), beta, c, ldc);
     cudaError_t e = cudaGetLastError();
     return {e, e == cudaSuccess ? nullptr : "scaleMatrixKernel launch"};

@@ -12,7 +12,11 @@ namespace {
 const char* const kDTypeNames[] = {"float32", "float64"};
 
 void finalizeAllocation(Napi::Env env, DeviceAllocation* allocation) {
-  if (allocation->ptr) cudaFree(allocation->ptr);  // errors ignored: at exit the runtime may be gone
+  if (allocation->ptr && cudaFree(allocation->ptr) != cudaSuccess) {
+    // Ignored (at exit the runtime may be gone), but cleared: a finalizer runs
+    // between arbitrary calls, and the next checkLaunch() must not read it back.
+    cudaGetLastError();
+  }
   const int64_t bytes = allocation->length * (allocation->dtype == 0 ? 4 : 8);
   Napi::MemoryManagement::AdjustExternalMemory(env, -bytes);
   delete allocation;
@@ -59,8 +63,10 @@ Napi::Value Alloc(const Napi::CallbackInfo& info) {
   auto* allocation = new DeviceAllocation{ptr, length, dtype};
   Napi::External<DeviceAllocation> handle =
       Napi::External<DeviceAllocation>::New(info.Env(), allocation, finalizeAllocation);
-  handle.TypeTag(allocationTag());
+  // Accounted as soon as the finalizer owns it (the finalizer subtracts it, even
+  // when TypeTag below throws and the External is collected unreturned).
   Napi::MemoryManagement::AdjustExternalMemory(info.Env(), static_cast<int64_t>(bytes));
+  handle.TypeTag(allocationTag());
   return handle;
 }
 
@@ -139,8 +145,9 @@ Napi::Value Copy2d(const Napi::CallbackInfo& info) {
       throw args.rangeError("strides " + std::to_string(srcStride) + ", " + std::to_string(dstStride) +
                             " are below cols " + std::to_string(cols));
     }
-    args.requireLength(src, "src", (rows - 1) * srcStride + cols, {{"rows", rows}, {"cols", cols}, {"srcStride", srcStride}});
-    args.requireLength(dst, "dst", (rows - 1) * dstStride + cols, {{"rows", rows}, {"cols", cols}, {"dstStride", dstStride}});
+    // Saturating: (rows - 1) * stride of two values up to 2^52 overflows int64.
+    args.requireLength(src, "src", matrixSpan(rows, cols, srcStride), {{"rows", rows}, {"cols", cols}, {"srcStride", srcStride}});
+    args.requireLength(dst, "dst", matrixSpan(rows, cols, dstStride), {{"rows", rows}, {"cols", cols}, {"dstStride", dstStride}});
     args.requireDisjoint(src, "src", dst, "dst");
     args.check(cudaMemcpy2D(dst.data, static_cast<size_t>(dstStride) * sizeof(T), src.data,
                             static_cast<size_t>(srcStride) * sizeof(T), static_cast<size_t>(cols) * sizeof(T),

@@ -80,3 +80,21 @@ parity('copyStrided transposes, slices and broadcasts like the reference', ({ t,
     t.deepEqual(Array.from(outNative), Array.from(outRef), `shape [${shape}] strides [${strides}]`);
   }
 });
+
+parity('unary ops on NaN, ±0 and ±Infinity match the reference (relu and sign included), and so does the fused relu', ({ t, native, ref, dtype }) => {
+  const special = [NaN, -0, 0, Infinity, -Infinity, 1, -1];
+  const same = (a: number, b: number) => Object.is(a, b) || (Number.isFinite(a) && Math.abs(a - b) <= 4 * tolerance(dtype) * Math.max(1, Math.abs(b)));
+  const x = (dtype === 'float64' ? Float64Array : Float32Array).from(special);
+  for (const op of UNARY_OPS) {
+    const outRef = zerosLike(x);
+    const outNative = zerosLike(x);
+    ref.unary(op, x, outRef);
+    native.unary(op, x, outNative);
+    special.forEach((v, i) => t.true(same(outNative[i], outRef[i]), `${op}(${Object.is(v, -0) ? '-0' : v}): ${outNative[i]} vs ${outRef[i]}`));
+  }
+  const outRef = zerosLike(x);
+  const outNative = zerosLike(x);
+  ref.biasActivationForward('relu', 1, special.length, x, null, outRef);
+  native.biasActivationForward('relu', 1, special.length, x, null, outNative);
+  special.forEach((_, i) => t.true(Object.is(outNative[i], outRef[i]), `fused relu(${special[i]}): ${outNative[i]} vs ${outRef[i]}`));
+});
