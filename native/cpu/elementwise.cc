@@ -8,55 +8,13 @@
 #include <utility>
 
 #include "common/args.h"
+#include "common/checks/elementwise.h"
 #include "common/ops.h"
 #include "cpu/kernels.h"
 #include "cpu/strided.h"
 
 namespace gradnode::cpu {
 namespace {
-
-std::string listText(int rank, const int64_t* values) {
-  std::string s = "[";
-  for (int d = 0; d < rank; ++d) s += (d ? "," : "") + std::to_string(values[d]);
-  return s + "]";
-}
-
-/** Length check for an operand read through strides; the message lists shape and strides. */
-template <class T>
-void requireStrided(const Args& args, ArrayView<T>& view, const char* name, int rank, const int64_t* shape,
-                    const int64_t* stride, const char* strideName) {
-  const int64_t needed = stridedSpan(rank, shape, stride);
-  if (view.length < needed) {
-    throw args.rangeError(std::string(name) + " has " + std::to_string(view.length) + " elements, needs " +
-                          (needed == kSaturated ? std::string("more than 2^63") : std::to_string(needed)) +
-                          " (shape=" + listText(rank, shape) + ", " + strideName + "=" +
-                          listText(rank, stride) + ")");
-  }
-  view.used = needed;
-}
-
-/** Length check for the contiguous output of the given shape. */
-template <class T>
-void requireShape(const Args& args, ArrayView<T>& out, int rank, const int64_t* shape) {
-  const int64_t needed = shapeProduct(rank, shape);
-  if (out.length < needed) {
-    throw args.rangeError("out has " + std::to_string(out.length) + " elements, needs " +
-                          (needed == kSaturated ? std::string("more than 2^63") : std::to_string(needed)) +
-                          " (shape=" + listText(rank, shape) + ")");
-  }
-  out.used = needed;
-}
-
-/** out may be the operand itself only when the operand is read contiguously. */
-template <class T>
-void requireAliasOk(const Args& args, const ArrayView<T>& out, const ArrayView<T>& operand, const char* name,
-                    int rank, const int64_t* shape, const int64_t* stride) {
-  if (isContiguous(rank, shape, stride)) {
-    args.requireDisjoint(out, "out", operand, name, true);
-  } else {
-    args.requireDisjoint(out, "out", operand, name);
-  }
-}
 
 // ---- binary ---------------------------------------------------------------
 
@@ -89,20 +47,15 @@ void binaryDispatch(int op, const StridedLayout<2>& s, const T* a, const T* b, T
 }
 
 template <class T>
-void binaryTyped(Args& args, int op, int rank, const int64_t* shape, const int64_t* aStrides,
-                 const int64_t* bStrides) {
+void binaryTyped(Args& args, const BinaryParams& p) {
   ArrayView<T> a = args.floats<T>(2, "a");
   ArrayView<T> b = args.floats<T>(4, "b");
   ArrayView<T> out = args.floats<T>(6, "out");
-  requireStrided(args, a, "a", rank, shape, aStrides, "aStrides");
-  requireStrided(args, b, "b", rank, shape, bStrides, "bStrides");
-  const int64_t total = shapeProduct(rank, shape);
-  requireShape(args, out, rank, shape);
-  requireAliasOk(args, out, a, "a", rank, shape, aStrides);
-  requireAliasOk(args, out, b, "b", rank, shape, bStrides);
+  checkBinary(args, p, a, b, out);
+  const int64_t total = shapeProduct(p.rank, p.shape);
   if (total == 0) return;
-  const int64_t* const strides[2] = {aStrides, bStrides};
-  binaryDispatch<T>(op, collapse<2>(rank, shape, strides), a.data, b.data, out.data,
+  const int64_t* const strides[2] = {p.aStrides, p.bStrides};
+  binaryDispatch<T>(p.op, collapse<kMaxRank>(p.rank, p.shape, strides), a.data, b.data, out.data,
                     std::make_index_sequence<kBinaryOpCount>{});
 }
 
@@ -124,8 +77,7 @@ template <class T>
 void unaryTyped(Args& args, int op) {
   ArrayView<T> x = args.floats<T>(1, "x");
   ArrayView<T> out = args.floats<T>(2, "out");
-  args.requireSameLength(out, "out", x, "x");
-  args.requireDisjoint(out, "out", x, "x", true);
+  checkSameOrInPlace(args, out, "out", x);
   unaryDispatch<T>(op, x.data, out.data, x.length, std::make_index_sequence<kUnaryOpCount>{});
 }
 
@@ -135,8 +87,7 @@ template <class T>
 void scaleTyped(Args& args, double alpha) {
   ArrayView<T> x = args.floats<T>(1, "x");
   ArrayView<T> out = args.floats<T>(2, "out");
-  args.requireSameLength(out, "out", x, "x");
-  args.requireDisjoint(out, "out", x, "x", true);
+  checkSameOrInPlace(args, out, "out", x);
   const T* px = x.data;
   T* po = out.data;
   for (int64_t i = 0; i < x.length; ++i) po[i] = static_cast<T>(alpha * static_cast<double>(px[i]));
@@ -146,8 +97,7 @@ template <class T>
 void axpyTyped(Args& args, double alpha) {
   ArrayView<T> x = args.floats<T>(1, "x");
   ArrayView<T> y = args.floats<T>(2, "y");
-  args.requireSameLength(y, "y", x, "x");
-  args.requireDisjoint(y, "y", x, "x", true);
+  checkSameOrInPlace(args, y, "y", x);
   const T* px = x.data;
   T* py = y.data;
   for (int64_t i = 0; i < x.length; ++i) {
@@ -158,18 +108,16 @@ void axpyTyped(Args& args, double alpha) {
 // ---- copyStrided ----------------------------------------------------------
 
 template <class T>
-void copyTyped(Args& args, int rank, const int64_t* shape, const int64_t* srcStrides) {
+void copyTyped(Args& args, const CopyParams& p) {
   ArrayView<T> src = args.floats<T>(1, "src");
   ArrayView<T> out = args.floats<T>(3, "out");
-  requireStrided(args, src, "src", rank, shape, srcStrides, "srcStrides");
-  const int64_t total = shapeProduct(rank, shape);
-  requireShape(args, out, rank, shape);
-  requireAliasOk(args, out, src, "src", rank, shape, srcStrides);
+  checkCopyStrided(args, p, src, out);
+  const int64_t total = shapeProduct(p.rank, p.shape);
   if (total == 0 || out.data == src.data) return;  // the same contiguous array: nothing to move
-  const int64_t* const strides[1] = {srcStrides};
+  const int64_t* const strides[1] = {p.srcStrides};
   const T* s = src.data;
   T* o = out.data;
-  forEachRun<1>(collapse<1>(rank, shape, strides), [&](int64_t oo, const int64_t* off, int64_t n, const int64_t* st) {
+  forEachRun<1>(collapse<kMaxRank>(p.rank, p.shape, strides), [&](int64_t oo, const int64_t* off, int64_t n, const int64_t* st) {
     const T* ps = s + off[0];
     T* po = o + oo;
     if (st[0] == 1) {
@@ -188,12 +136,9 @@ void copyTyped(Args& args, int rank, const int64_t* shape, const int64_t* srcStr
 // binary(op, shape, a, aStrides, b, bStrides, out)
 Napi::Value Binary(const Napi::CallbackInfo& info) {
   Args args(info, "binary", 7);
-  const int op = args.enumIndex(0, "op", kBinaryOpNames, kBinaryOpCount, "BINARY_OPS");
-  int64_t shape[kMaxRank], aStrides[kMaxRank], bStrides[kMaxRank];
-  const int rank = args.shape(1, "shape", shape);
-  args.strides(3, "aStrides", aStrides, rank, "shape");
-  args.strides(5, "bStrides", bStrides, rank, "shape");
-  args.byFloatType(2, "a", [&](auto t) { binaryTyped<decltype(t)>(args, op, rank, shape, aStrides, bStrides); });
+  BinaryParams p;
+  readBinaryParams(args, p);
+  args.byFloatType(2, "a", [&](auto t) { binaryTyped<decltype(t)>(args, p); });
   return info.Env().Undefined();
 }
 
@@ -224,10 +169,9 @@ Napi::Value Axpy(const Napi::CallbackInfo& info) {
 // copyStrided(shape, src, srcStrides, out)
 Napi::Value CopyStrided(const Napi::CallbackInfo& info) {
   Args args(info, "copyStrided", 4);
-  int64_t shape[kMaxRank], srcStrides[kMaxRank];
-  const int rank = args.shape(0, "shape", shape);
-  args.strides(2, "srcStrides", srcStrides, rank, "shape");
-  args.byFloatType(1, "src", [&](auto t) { copyTyped<decltype(t)>(args, rank, shape, srcStrides); });
+  CopyParams p;
+  readCopyParams(args, p);
+  args.byFloatType(1, "src", [&](auto t) { copyTyped<decltype(t)>(args, p); });
   return info.Env().Undefined();
 }
 

@@ -9,21 +9,11 @@
 #include <string>
 
 #include "common/args.h"
+#include "common/checks/gather.h"
 #include "cpu/kernels.h"
 
 namespace gradnode::cpu {
 namespace {
-
-void checkIndices(const Args& args, const ArrayView<int32_t>& index, int64_t bound, const char* boundName) {
-  for (int64_t j = 0; j < index.length; ++j) {
-    const int32_t i = index.data[j];
-    if (i < 0 || i >= bound) {
-      throw args.rangeError("index[" + std::to_string(j) + "] = " + std::to_string(i) + " is outside [0, " +
-                            std::to_string(bound) + ") (" + boundName + " has " + std::to_string(bound) +
-                            " elements)");
-    }
-  }
-}
 
 /** index[j], read once and checked again against [0, bound). */
 inline int64_t indexAt(const Args& args, const int32_t* index, int64_t j, int64_t bound) {
@@ -37,11 +27,7 @@ void gatherTyped(Args& args) {
   ArrayView<T> src = args.floats<T>(0, "src");
   ArrayView<int32_t> index = args.int32s(1, "index");
   ArrayView<T> out = args.floats<T>(2, "out");
-  args.requireSameLength(out, "out", index, "index");
-  src.used = src.length;  // any element may be read
-  args.requireDisjoint(out, "out", src, "src");
-  args.requireDisjoint(out, "out", index, "index");
-  checkIndices(args, index, src.length, "src");
+  checkGather(args, src, index, out, /*floatsOnHost=*/true);
   const T* s = src.data;
   const int32_t* idx = index.data;
   T* o = out.data;
@@ -53,11 +39,7 @@ void scatterAddTyped(Args& args) {
   ArrayView<T> src = args.floats<T>(0, "src");
   ArrayView<int32_t> index = args.int32s(1, "index");
   ArrayView<T> out = args.floats<T>(2, "out");
-  args.requireSameLength(src, "src", index, "index");
-  out.used = out.length;  // any element may be written
-  args.requireDisjoint(out, "out", src, "src");
-  args.requireDisjoint(out, "out", index, "index");
-  checkIndices(args, index, out.length, "out");
+  checkScatterAdd(args, src, index, out, /*floatsOnHost=*/true);
   const T* s = src.data;
   const int32_t* idx = index.data;
   T* o = out.data;

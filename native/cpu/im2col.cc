@@ -8,62 +8,13 @@
 #include <cstring>
 
 #include "common/args.h"
+#include "common/checks/conv.h"
 #include "cpu/kernels.h"
 
 namespace gradnode::cpu {
 namespace {
 
-struct Geometry {
-  int64_t batch, channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW;
-  int64_t outH, outW;
-  int64_t imageCount, colRows, colCount;
-};
-
-/** Reads ConvGeometry's 10 integers (arguments 0..9) and checks they describe a convolution. */
-Geometry readGeometry(const Args& args) {
-  Geometry g;
-  g.batch = args.size(0, "batch");
-  g.channels = args.size(1, "channels");
-  g.height = args.size(2, "height");
-  g.width = args.size(3, "width");
-  g.kernelH = args.size(4, "kernelH");
-  g.kernelW = args.size(5, "kernelW");
-  g.strideH = args.size(6, "strideH");
-  g.strideW = args.size(7, "strideW");
-  g.padH = args.size(8, "padH");
-  g.padW = args.size(9, "padW");
-  if (g.kernelH < 1 || g.kernelW < 1) {
-    throw args.rangeError("kernelH and kernelW must be at least 1, got " + std::to_string(g.kernelH) + "×" +
-                          std::to_string(g.kernelW));
-  }
-  if (g.strideH < 1 || g.strideW < 1) {
-    throw args.rangeError("strideH and strideW must be at least 1, got " + std::to_string(g.strideH) + "×" +
-                          std::to_string(g.strideW));
-  }
-  const int64_t paddedH = g.height + 2 * g.padH, paddedW = g.width + 2 * g.padW;  // < 2^33: no overflow
-  if (paddedH < g.kernelH || paddedW < g.kernelW) {
-    throw args.rangeError("the " + std::to_string(g.kernelH) + "×" + std::to_string(g.kernelW) +
-                          " kernel is larger than the padded " + std::to_string(paddedH) + "×" +
-                          std::to_string(paddedW) + " image (height=" + std::to_string(g.height) +
-                          ", width=" + std::to_string(g.width) + ", padH=" + std::to_string(g.padH) +
-                          ", padW=" + std::to_string(g.padW) + ")");
-  }
-  g.outH = (paddedH - g.kernelH) / g.strideH + 1;
-  g.outW = (paddedW - g.kernelW) / g.strideW + 1;
-  g.imageCount = satProduct({g.batch, g.channels, g.height, g.width});
-  g.colRows = satProduct({g.channels, g.kernelH, g.kernelW});
-  g.colCount = satProduct({g.batch, g.colRows, g.outH, g.outW});
-  return g;
-}
-
-template <class T>
-void checkArrays(const Args& args, const Geometry& g, ArrayView<T>& images, ArrayView<T>& cols) {
-  args.requireLength(images, "images", g.imageCount,
-                     {{"batch", g.batch}, {"channels", g.channels}, {"height", g.height}, {"width", g.width}});
-  args.requireLength(cols, "cols", g.colCount,
-                     {{"batch", g.batch}, {"rows", g.colRows}, {"outH", g.outH}, {"outW", g.outW}});
-  args.requireDisjoint(images, "images", cols, "cols");
-}
+using Geometry = ConvGeometry;
 
 /** The output columns ox in [lo, hi) whose input column ox·stride - pad + kx lies inside the image. */
 inline void validRange(int64_t out, int64_t in, int64_t stride, int64_t pad, int64_t k, int64_t* lo, int64_t* hi) {
@@ -104,7 +55,7 @@ template <class T>
 void im2colTyped(Args& args, const Geometry& g) {
   ArrayView<T> images = args.floats<T>(10, "images");
   ArrayView<T> cols = args.floats<T>(11, "cols");
-  checkArrays(args, g, images, cols);
+  checkConvArrays(args, g, images, cols);
   if (g.colCount == 0) return;
   const int64_t outW = g.outW;
   for (int64_t b = 0; b < g.batch; ++b) {
@@ -129,7 +80,7 @@ template <class T>
 void col2imTyped(Args& args, const Geometry& g) {
   ArrayView<T> cols = args.floats<T>(10, "cols");
   ArrayView<T> images = args.floats<T>(11, "images");
-  checkArrays(args, g, images, cols);
+  checkConvArrays(args, g, images, cols);
   std::fill(images.data, images.data + g.imageCount, T(0));
   if (g.colCount == 0) return;
   for (int64_t b = 0; b < g.batch; ++b) {
@@ -151,7 +102,7 @@ void col2imTyped(Args& args, const Geometry& g) {
 // im2col(batch, channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, images, cols)
 Napi::Value Im2col(const Napi::CallbackInfo& info) {
   Args args(info, "im2col", 12);
-  const Geometry g = readGeometry(args);
+  const Geometry g = readConvGeometry(args);
   args.byFloatType(10, "images", [&](auto t) { im2colTyped<decltype(t)>(args, g); });
   return info.Env().Undefined();
 }
@@ -159,7 +110,7 @@ Napi::Value Im2col(const Napi::CallbackInfo& info) {
 // col2im(batch, channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, cols, images)
 Napi::Value Col2im(const Napi::CallbackInfo& info) {
   Args args(info, "col2im", 12);
-  const Geometry g = readGeometry(args);
+  const Geometry g = readConvGeometry(args);
   args.byFloatType(10, "cols", [&](auto t) { col2imTyped<decltype(t)>(args, g); });
   return info.Env().Undefined();
 }

@@ -6,18 +6,11 @@
 #include <cblas.h>
 
 #include "common/args.h"
-#include "common/ops.h"
+#include "common/info.h"
 #include "cpu/kernels.h"
 
 namespace gradnode::cpu {
 namespace {
-
-template <size_t N>
-Napi::Array names(Napi::Env env, const char* const (&list)[N]) {
-  Napi::Array array = Napi::Array::New(env, N);
-  for (size_t i = 0; i < N; ++i) array.Set(static_cast<uint32_t>(i), Napi::String::New(env, list[i]));
-  return array;
-}
 
 const char* parallelName(int mode) {
   switch (mode) {
@@ -41,17 +34,9 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   result.Set("blasCore", Napi::String::New(env, core ? core : "unknown"));
   result.Set("blasThreads", Napi::Number::New(env, openblas_get_num_threads()));
   result.Set("blasParallel", Napi::String::New(env, parallelName(openblas_get_parallel())));
-  uint32_t napiVersion = 0;
-  napi_get_version(env, &napiVersion);
-  result.Set("napiVersion", Napi::Number::New(env, napiVersion));
-  result.Set("napiBuildVersion", Napi::Number::New(env, NAPI_VERSION));
+  setNapiVersions(env, result);
   result.Set("compiler", Napi::String::New(env, __VERSION__));
-  Napi::Object enums = Napi::Object::New(env);
-  enums.Set("activations", names(env, kActivationNames));
-  enums.Set("binaryOps", names(env, kBinaryOpNames));
-  enums.Set("unaryOps", names(env, kUnaryOpNames));
-  enums.Set("reduceOps", names(env, kReduceOpNames));
-  result.Set("enums", enums);
+  result.Set("enums", enumNames(env));
   return result;
 }
 

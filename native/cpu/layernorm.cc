@@ -14,14 +14,12 @@
 #include <vector>
 
 #include "common/args.h"
+#include "common/checks/layernorm.h"
 #include "common/ops.h"
 #include "cpu/kernels.h"
 
 namespace gradnode::cpu {
 namespace {
-
-const char* const kNormActivationNames[] = {"identity", "relu"};
-constexpr const char* kNormActivations = "ACTIVATIONS ('identity' | 'relu')";
 
 /** z[j] = x[j] (+ residual[j]). */
 template <class T, bool Res>
@@ -106,29 +104,11 @@ void forwardTyped(Args& args, int64_t m, int64_t n) {
   ArrayView<T> gamma = args.floats<T>(4, "gamma");
   ArrayView<T> beta = args.floats<T>(5, "beta");
   const double eps = args.nonNegativeNumber(6, "eps");
-  const int act = args.enumIndex(7, "act", kNormActivationNames, 2, kNormActivations);
+  const int act = readNormActivation(args, 7);
   ArrayView<T> out = args.floats<T>(8, "out");
   ArrayView<T> mean = args.floats<T>(9, "mean");
   ArrayView<T> rstd = args.floats<T>(10, "rstd");
-  const int64_t mn = satMul(m, n);
-  args.requireLength(x, "x", mn, {{"m", m}, {"n", n}});
-  args.requireLength(residual, "residual", mn, {{"m", m}, {"n", n}});
-  args.requireLength(gamma, "gamma", n, {{"n", n}});
-  args.requireLength(beta, "beta", n, {{"n", n}});
-  args.requireLength(out, "out", mn, {{"m", m}, {"n", n}});
-  args.requireLength(mean, "mean", m, {{"m", m}});
-  args.requireLength(rstd, "rstd", m, {{"m", m}});
-  args.requireDisjoint(out, "out", x, "x", true);
-  args.requireDisjoint(out, "out", residual, "residual", true);
-  args.requireDisjoint(out, "out", gamma, "gamma");
-  args.requireDisjoint(out, "out", beta, "beta");
-  args.requireDisjoint(mean, "mean", rstd, "rstd");
-  const std::pair<const ArrayView<T>*, const char*> others[] = {
-      {&x, "x"}, {&residual, "residual"}, {&gamma, "gamma"}, {&beta, "beta"}, {&out, "out"}};
-  for (const auto& [view, name] : others) {
-    args.requireDisjoint(mean, "mean", *view, name);
-    args.requireDisjoint(rstd, "rstd", *view, name);
-  }
+  checkLayerNormForward(args, m, n, x, residual, gamma, beta, out, mean, rstd);
   const T* r = residual.present ? residual.data : nullptr;
   auto run = [&](auto res, auto relu) {
     forwardRows<T, decltype(res)::value, decltype(relu)::value>(m, n, x.data, r, gamma.data, beta.data, eps,
@@ -151,42 +131,14 @@ void backwardTyped(Args& args, int64_t m, int64_t n) {
   ArrayView<T> mean = args.floats<T>(5, "mean");
   ArrayView<T> rstd = args.floats<T>(6, "rstd");
   ArrayView<T> gamma = args.floats<T>(7, "gamma");
-  const int act = args.enumIndex(8, "act", kNormActivationNames, 2, kNormActivations);
+  const int act = readNormActivation(args, 8);
   ArrayView<T> out = args.floats<T>(9, "out", true);
   ArrayView<T> dX = args.floats<T>(10, "dX");
   ArrayView<T> dGamma = args.floats<T>(11, "dGamma", true);
   ArrayView<T> dBeta = args.floats<T>(12, "dBeta", true);
   const bool relu = act == kRelu;
-  if (relu && !out.present) {
-    throw args.typeError("out must be a " + std::string(dtypeArrayName(dtypeOf<T>())) +
-                         " (the forward output) when act is relu, got null");
-  }
-  const int64_t mn = satMul(m, n);
-  args.requireLength(dOut, "dOut", mn, {{"m", m}, {"n", n}});
-  args.requireLength(x, "x", mn, {{"m", m}, {"n", n}});
-  args.requireLength(residual, "residual", mn, {{"m", m}, {"n", n}});
-  args.requireLength(mean, "mean", m, {{"m", m}});
-  args.requireLength(rstd, "rstd", m, {{"m", m}});
-  args.requireLength(gamma, "gamma", n, {{"n", n}});
-  if (relu) args.requireLength(out, "out", mn, {{"m", m}, {"n", n}});
-  args.requireLength(dX, "dX", mn, {{"m", m}, {"n", n}});
-  args.requireLength(dGamma, "dGamma", n, {{"n", n}});
-  args.requireLength(dBeta, "dBeta", n, {{"n", n}});
-  args.requireDisjoint(dX, "dX", dOut, "dOut", true);
-  args.requireDisjoint(dX, "dX", x, "x", true);
-  args.requireDisjoint(dX, "dX", residual, "residual", true);
-  if (relu) args.requireDisjoint(dX, "dX", out, "out", true);
-  args.requireDisjoint(dX, "dX", mean, "mean");
-  args.requireDisjoint(dX, "dX", rstd, "rstd");
-  args.requireDisjoint(dX, "dX", gamma, "gamma");
-  args.requireDisjoint(dGamma, "dGamma", dBeta, "dBeta");
-  const std::pair<const ArrayView<T>*, const char*> others[] = {
-      {&dOut, "dOut"}, {&x, "x"}, {&residual, "residual"}, {&mean, "mean"},
-      {&rstd, "rstd"}, {&gamma, "gamma"}, {&dX, "dX"}};
-  for (const auto& [view, name] : others) {
-    args.requireDisjoint(dGamma, "dGamma", *view, name);
-    args.requireDisjoint(dBeta, "dBeta", *view, name);
-  }
+  checkLayerNormBackward(args, m, n, relu, dtypeArrayName(dtypeOf<T>()), dOut, x, residual, mean, rstd, gamma, out, dX, dGamma,
+                         dBeta);
 
   const bool acc = dGamma.present || dBeta.present;
   std::vector<T> sums(acc ? static_cast<size_t>(2 * n) : 0, T(0));

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "common/args.h"
+#include "common/checks/reduce.h"
 #include "common/ops.h"
 #include "cpu/kernels.h"
 
@@ -110,9 +111,7 @@ template <class T>
 void reduceTyped(Args& args, int op, int64_t outer, int64_t n, int64_t inner) {
   ArrayView<T> x = args.floats<T>(4, "x");
   ArrayView<T> out = args.floats<T>(5, "out");
-  args.requireLength(x, "x", satProduct({outer, n, inner}), {{"outer", outer}, {"n", n}, {"inner", inner}});
-  args.requireLength(out, "out", satMul(outer, inner), {{"outer", outer}, {"inner", inner}});
-  args.requireDisjoint(out, "out", x, "x");
+  checkReduce(args, outer, n, inner, x, out);
   if (out.used == 0) return;
   switch (op) {
     case kSum: sumRows<T>(outer, n, inner, x.data, out.data); break;
@@ -125,9 +124,7 @@ template <class T>
 void argmaxTyped(Args& args, int64_t outer, int64_t n, int64_t inner) {
   ArrayView<T> x = args.floats<T>(3, "x");
   ArrayView<int32_t> out = args.int32s(4, "out");
-  args.requireLength(x, "x", satProduct({outer, n, inner}), {{"outer", outer}, {"n", n}, {"inner", inner}});
-  args.requireLength(out, "out", satMul(outer, inner), {{"outer", outer}, {"inner", inner}});
-  args.requireDisjoint(out, "out", x, "x");
+  checkReduce(args, outer, n, inner, x, out);
   if (out.used == 0) return;
   argmaxRows<T>(outer, n, inner, x.data, out.data);
 }
@@ -137,18 +134,16 @@ void argmaxTyped(Args& args, int64_t outer, int64_t n, int64_t inner) {
 // reduce(op, outer, n, inner, x, out)
 Napi::Value Reduce(const Napi::CallbackInfo& info) {
   Args args(info, "reduce", 6);
-  const int op = args.enumIndex(0, "op", kReduceOpNames, kReduceOpCount, "REDUCE_OPS");
-  const int64_t outer = args.size(1, "outer"), n = args.size(2, "n"), inner = args.size(3, "inner");
-  args.byFloatType(4, "x", [&](auto t) { reduceTyped<decltype(t)>(args, op, outer, n, inner); });
+  const ReduceParams p = readReduceParams(args);
+  args.byFloatType(4, "x", [&](auto t) { reduceTyped<decltype(t)>(args, p.op, p.outer, p.n, p.inner); });
   return info.Env().Undefined();
 }
 
 // argmax(outer, n, inner, x, out: Int32Array)
 Napi::Value Argmax(const Napi::CallbackInfo& info) {
   Args args(info, "argmax", 5);
-  const int64_t outer = args.size(0, "outer"), n = args.size(1, "n"), inner = args.size(2, "inner");
-  if (n == 0) throw args.rangeError("n must be at least 1 (the maximum of an empty axis has no index)");
-  args.byFloatType(3, "x", [&](auto t) { argmaxTyped<decltype(t)>(args, outer, n, inner); });
+  const ReduceParams p = readArgmaxParams(args);
+  args.byFloatType(3, "x", [&](auto t) { argmaxTyped<decltype(t)>(args, p.outer, p.n, p.inner); });
   return info.Env().Undefined();
 }
 

@@ -6,21 +6,12 @@
 #include <cmath>
 
 #include "common/args.h"
+#include "common/checks/softmax_xent.h"
 #include "common/ops.h"
 #include "cpu/kernels.h"
 
 namespace gradnode::cpu {
 namespace {
-
-void checkLabels(const Args& args, const ArrayView<int32_t>& labels, int64_t m, int64_t c) {
-  for (int64_t i = 0; i < m; ++i) {
-    const int32_t label = labels.data[i];
-    if (label < 0 || label >= c) {
-      throw args.rangeError("labels[" + std::to_string(i) + "] = " + std::to_string(label) +
-                            " is outside [0, " + std::to_string(c) + ")");
-    }
-  }
-}
 
 /** The label of row i, read once (the array may be shared with another thread). */
 inline int64_t labelAt(const Args& args, const int32_t* labels, int64_t i, int64_t c) {
@@ -72,18 +63,7 @@ double forwardTyped(Args& args, int64_t m, int64_t c) {
   ArrayView<int32_t> labels = args.int32s(3, "labels");
   ArrayView<T> logProbs = args.floats<T>(4, "logProbs");
   ArrayView<int32_t> argmax = args.int32s(5, "argmax", true);
-  const int64_t mc = satMul(m, c);
-  args.requireLength(logits, "logits", mc, {{"m", m}, {"c", c}});
-  args.requireLength(labels, "labels", m, {{"m", m}});
-  args.requireLength(logProbs, "logProbs", mc, {{"m", m}, {"c", c}});
-  args.requireLength(argmax, "argmax", m, {{"m", m}});
-  args.requireDisjoint(logProbs, "logProbs", logits, "logits", true);
-  args.requireDisjoint(logProbs, "logProbs", labels, "labels");
-  args.requireDisjoint(argmax, "argmax", labels, "labels");
-  args.requireDisjoint(argmax, "argmax", logits, "logits");
-  args.requireDisjoint(argmax, "argmax", logProbs, "logProbs");
-  if (m > 0 && c == 0) throw args.rangeError("c must be at least 1 when m > 0 (labels lie in [0, c))");
-  checkLabels(args, labels, m, c);
+  checkLogSoftmaxNllForward(args, m, c, logits, labels, logProbs, argmax, /*floatsOnHost=*/true);
   return forwardRows<T>(args, m, c, logits.data, labels.data, logProbs.data,
                         argmax.present ? argmax.data : nullptr);
 }
@@ -93,13 +73,7 @@ void backwardTyped(Args& args, int64_t m, int64_t c, double gradLoss) {
   ArrayView<T> logProbs = args.floats<T>(2, "logProbs");
   ArrayView<int32_t> labels = args.int32s(3, "labels");
   ArrayView<T> dLogits = args.floats<T>(5, "dLogits");
-  const int64_t mc = satMul(m, c);
-  args.requireLength(logProbs, "logProbs", mc, {{"m", m}, {"c", c}});
-  args.requireLength(labels, "labels", m, {{"m", m}});
-  args.requireLength(dLogits, "dLogits", mc, {{"m", m}, {"c", c}});
-  args.requireDisjoint(dLogits, "dLogits", logProbs, "logProbs", true);
-  args.requireDisjoint(dLogits, "dLogits", labels, "labels");
-  checkLabels(args, labels, m, c);
+  checkLogSoftmaxNllBackward(args, m, c, logProbs, labels, dLogits, /*floatsOnHost=*/true);
   if (m == 0) return;
   backwardRows<T>(args, m, c, logProbs.data, labels.data, static_cast<T>(gradLoss / static_cast<double>(m)),
                   dLogits.data);

@@ -100,6 +100,7 @@ GN_INSTANTIATE(double)
 }  // namespace gradnode::cuda
 
 #ifndef GRADNODE_CUDA_NO_NAPI
+#include "common/checks/activations.h"
 #include "cuda/families.h"
 #include "cuda/kernel_entry.h"
 
@@ -111,12 +112,7 @@ void forwardTyped(CudaArgs& args, int act, int64_t m, int64_t n) {
   ArrayView<T> x = args.device<T>(3, "x");
   ArrayView<T> bias = args.device<T>(4, "bias", true);
   ArrayView<T> out = args.device<T>(5, "out");
-  const int64_t mn = satMul(m, n);
-  args.requireLength(x, "x", mn, {{"m", m}, {"n", n}});
-  args.requireLength(bias, "bias", n, {{"n", n}});
-  args.requireLength(out, "out", mn, {{"m", m}, {"n", n}});
-  args.requireDisjoint(out, "out", x, "x", true);
-  args.requireDisjoint(out, "out", bias, "bias");
+  checkBiasActivationForward(args, m, n, x, bias, out);
   throwIfFailed(args, launchBiasActivationForward<T>(act, m, n, x.data, bias.present ? bias.data : nullptr,
                                                      out.data));
 }
@@ -127,16 +123,7 @@ void backwardTyped(CudaArgs& args, int act, int64_t m, int64_t n) {
   ArrayView<T> out = args.device<T>(4, "out");
   ArrayView<T> dX = args.device<T>(5, "dX");
   ArrayView<T> dBias = args.device<T>(6, "dBias", true);
-  const int64_t mn = satMul(m, n);
-  args.requireLength(dOut, "dOut", mn, {{"m", m}, {"n", n}});
-  args.requireLength(out, "out", mn, {{"m", m}, {"n", n}});
-  args.requireLength(dX, "dX", mn, {{"m", m}, {"n", n}});
-  args.requireLength(dBias, "dBias", n, {{"n", n}});
-  args.requireDisjoint(dX, "dX", dOut, "dOut", true);
-  args.requireDisjoint(dX, "dX", out, "out", true);
-  args.requireDisjoint(dBias, "dBias", dOut, "dOut");
-  args.requireDisjoint(dBias, "dBias", out, "out");
-  args.requireDisjoint(dBias, "dBias", dX, "dX");
+  checkBiasActivationBackward(args, m, n, dOut, out, dX, dBias);
   throwIfFailed(args, launchBiasActivationBackward<T>(act, m, n, dOut.data, out.data, dX.data,
                                                       dBias.present ? dBias.data : nullptr));
 }
@@ -146,18 +133,16 @@ void backwardTyped(CudaArgs& args, int act, int64_t m, int64_t n) {
 // biasActivationForward(act, m, n, x, bias | null, out)
 Napi::Value BiasActivationForward(const Napi::CallbackInfo& info) {
   CudaArgs args(info, "biasActivationForward", 6);
-  const int act = args.enumIndex(0, "act", kActivationNames, kActivationCount, "ACTIVATIONS");
-  const int64_t m = args.size(1, "m"), n = args.size(2, "n");
-  args.byFloatType(3, "x", [&](auto t) { forwardTyped<decltype(t)>(args, act, m, n); });
+  const BiasActivationParams p = readBiasActivationParams(args);
+  args.byFloatType(3, "x", [&](auto t) { forwardTyped<decltype(t)>(args, p.act, p.m, p.n); });
   return info.Env().Undefined();
 }
 
 // biasActivationBackward(act, m, n, dOut, out, dX, dBias | null)
 Napi::Value BiasActivationBackward(const Napi::CallbackInfo& info) {
   CudaArgs args(info, "biasActivationBackward", 7);
-  const int act = args.enumIndex(0, "act", kActivationNames, kActivationCount, "ACTIVATIONS");
-  const int64_t m = args.size(1, "m"), n = args.size(2, "n");
-  args.byFloatType(3, "dOut", [&](auto t) { backwardTyped<decltype(t)>(args, act, m, n); });
+  const BiasActivationParams p = readBiasActivationParams(args);
+  args.byFloatType(3, "dOut", [&](auto t) { backwardTyped<decltype(t)>(args, p.act, p.m, p.n); });
   return info.Env().Undefined();
 }
 

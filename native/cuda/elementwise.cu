@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "common/ops.h"
+#include "common/strided.h"
 #include "cuda/kernel_util.cuh"
 #include "cuda/launchers.h"
 
@@ -40,32 +41,9 @@ __device__ inline T deviceBinary(T a, T b) {
 
 // ---- strided layouts ----------------------------------------------------------
 
+/** A collapsed layout: the cpu addon's (common/strided.h): size-1 dims dropped, contiguous neighbours merged. */
 template <int Ops>
-struct Layout {
-  int rank = 0;  // after collapsing
-  int64_t shape[kMaxLaunchRank];
-  int64_t stride[Ops][kMaxLaunchRank];
-};
-
-/** The cpu addon's collapse (native/cpu/strided.h): drop size-1 dims, merge contiguous neighbours. */
-template <int Ops>
-Layout<Ops> collapse(int rank, const int64_t* shape, const int64_t* const (&strides)[Ops]) {
-  Layout<Ops> s;
-  for (int d = 0; d < rank; ++d) {
-    if (shape[d] == 1) continue;
-    bool merge = s.rank > 0;
-    for (int k = 0; merge && k < Ops; ++k) merge = s.stride[k][s.rank - 1] == strides[k][d] * shape[d];
-    if (merge) {
-      s.shape[s.rank - 1] *= shape[d];
-      for (int k = 0; k < Ops; ++k) s.stride[k][s.rank - 1] = strides[k][d];
-    } else {
-      s.shape[s.rank] = shape[d];
-      for (int k = 0; k < Ops; ++k) s.stride[k][s.rank] = strides[k][d];
-      ++s.rank;
-    }
-  }
-  return s;
-}
+using Layout = CollapsedLayout<Ops, kMaxLaunchRank>;
 
 inline int64_t product(int rank, const int64_t* shape) {
   int64_t p = 1;
@@ -193,7 +171,7 @@ LaunchStatus launchBinary(int op, int rank, const int64_t* shape, const T* a, co
   const int64_t total = product(rank, shape);
   if (total == 0) return {};
   const int64_t* const strides[2] = {aStrides, bStrides};
-  const Layout<2> s = collapse<2>(rank, shape, strides);
+  const Layout<2> s = collapse<kMaxLaunchRank>(rank, shape, strides);
   return binaryDispatch<T>(op, total, s, a, b, out, std::make_index_sequence<kBinaryOpCount>{});
 }
 
@@ -222,7 +200,7 @@ LaunchStatus launchCopyStrided(int rank, const int64_t* shape, const T* src, con
   const int64_t total = product(rank, shape);
   if (total == 0) return {};
   const int64_t* const strides[1] = {srcStrides};
-  const Layout<1> s = collapse<1>(rank, shape, strides);
+  const Layout<1> s = collapse<kMaxLaunchRank>(rank, shape, strides);
   if (s.rank == 1 && s.stride[0][0] == 1) {
     if (src == out) return {};  // the same contiguous array: nothing to move
     return status(cudaMemcpyAsync(out, src, sizeof(T) * size_t(total), cudaMemcpyDeviceToDevice, 0),
@@ -252,6 +230,7 @@ GN_INSTANTIATE(double)
 #ifndef GRADNODE_CUDA_NO_NAPI
 #include <string>
 
+#include "common/checks/elementwise.h"
 #include "cuda/families.h"
 #include "cuda/kernel_entry.h"
 
@@ -260,90 +239,20 @@ namespace {
 
 static_assert(kMaxLaunchRank == kMaxRank, "launchers.h and common/args.h must agree on the largest rank");
 
-std::string listText(int rank, const int64_t* values) {
-  std::string s = "[";
-  for (int d = 0; d < rank; ++d) s += (d ? "," : "") + std::to_string(values[d]);
-  return s + "]";
-}
-
-/** Elements an operand read through `stride` spans: 1 + Σ (shape_d - 1)·stride_d, or 0 when empty. */
-int64_t stridedSpan(int rank, const int64_t* shape, const int64_t* stride) {
-  int64_t span = 1;
-  for (int d = 0; d < rank; ++d) {
-    if (shape[d] == 0) return 0;
-    span = satAdd(span, satMul(shape[d] - 1, stride[d]));
-  }
-  return span;
-}
-
-int64_t shapeProduct(int rank, const int64_t* shape) {
-  int64_t p = 1;
-  for (int d = 0; d < rank; ++d) {
-    if (shape[d] == 0) return 0;
-  }
-  for (int d = 0; d < rank; ++d) p = satMul(p, shape[d]);
-  return p;
-}
-
-bool isContiguous(int rank, const int64_t* shape, const int64_t* stride) {
-  int64_t expected = 1;
-  for (int d = rank - 1; d >= 0; --d) {
-    if (shape[d] != 1 && stride[d] != expected) return false;
-    expected = satMul(expected, shape[d]);
-  }
-  return true;
-}
-
 template <class T>
-void requireStrided(const CudaArgs& args, ArrayView<T>& view, const char* name, int rank, const int64_t* shape,
-                    const int64_t* stride, const char* strideName) {
-  const int64_t needed = stridedSpan(rank, shape, stride);
-  if (view.length < needed) {
-    throw args.rangeError(std::string(name) + " has " + std::to_string(view.length) + " elements, needs " +
-                          (needed == kSaturated ? std::string("more than 2^63") : std::to_string(needed)) +
-                          " (shape=" + listText(rank, shape) + ", " + strideName + "=" + listText(rank, stride) +
-                          ")");
-  }
-  view.used = needed;
-}
-
-template <class T>
-void requireShape(const CudaArgs& args, ArrayView<T>& out, int rank, const int64_t* shape) {
-  const int64_t needed = shapeProduct(rank, shape);
-  if (out.length < needed) {
-    throw args.rangeError("out has " + std::to_string(out.length) + " elements, needs " +
-                          (needed == kSaturated ? std::string("more than 2^63") : std::to_string(needed)) +
-                          " (shape=" + listText(rank, shape) + ")");
-  }
-  out.used = needed;
-}
-
-template <class T>
-void requireAliasOk(const CudaArgs& args, const ArrayView<T>& out, const ArrayView<T>& operand, const char* name,
-                    int rank, const int64_t* shape, const int64_t* stride) {
-  args.requireDisjoint(out, "out", operand, name, isContiguous(rank, shape, stride));
-}
-
-template <class T>
-void binaryTyped(CudaArgs& args, int op, int rank, const int64_t* shape, const int64_t* aStrides,
-                 const int64_t* bStrides) {
+void binaryTyped(CudaArgs& args, const BinaryParams& p) {
   ArrayView<T> a = args.device<T>(2, "a");
   ArrayView<T> b = args.device<T>(4, "b");
   ArrayView<T> out = args.device<T>(6, "out");
-  requireStrided(args, a, "a", rank, shape, aStrides, "aStrides");
-  requireStrided(args, b, "b", rank, shape, bStrides, "bStrides");
-  requireShape(args, out, rank, shape);
-  requireAliasOk(args, out, a, "a", rank, shape, aStrides);
-  requireAliasOk(args, out, b, "b", rank, shape, bStrides);
-  throwIfFailed(args, launchBinary<T>(op, rank, shape, a.data, aStrides, b.data, bStrides, out.data));
+  checkBinary(args, p, a, b, out);
+  throwIfFailed(args, launchBinary<T>(p.op, p.rank, p.shape, a.data, p.aStrides, b.data, p.bStrides, out.data));
 }
 
 template <class T>
 void unaryTyped(CudaArgs& args, int op) {
   ArrayView<T> x = args.device<T>(1, "x");
   ArrayView<T> out = args.device<T>(2, "out");
-  args.requireSameLength(out, "out", x, "x");
-  args.requireDisjoint(out, "out", x, "x", true);
+  checkSameOrInPlace(args, out, "out", x);
   throwIfFailed(args, launchUnary<T>(op, x.length, x.data, out.data));
 }
 
@@ -351,8 +260,7 @@ template <class T>
 void scaleTyped(CudaArgs& args, double alpha) {
   ArrayView<T> x = args.device<T>(1, "x");
   ArrayView<T> out = args.device<T>(2, "out");
-  args.requireSameLength(out, "out", x, "x");
-  args.requireDisjoint(out, "out", x, "x", true);
+  checkSameOrInPlace(args, out, "out", x);
   throwIfFailed(args, launchScale<T>(alpha, x.length, x.data, out.data));
 }
 
@@ -360,19 +268,16 @@ template <class T>
 void axpyTyped(CudaArgs& args, double alpha) {
   ArrayView<T> x = args.device<T>(1, "x");
   ArrayView<T> y = args.device<T>(2, "y");
-  args.requireSameLength(y, "y", x, "x");
-  args.requireDisjoint(y, "y", x, "x", true);
+  checkSameOrInPlace(args, y, "y", x);
   throwIfFailed(args, launchAxpy<T>(alpha, x.length, x.data, y.data));
 }
 
 template <class T>
-void copyTyped(CudaArgs& args, int rank, const int64_t* shape, const int64_t* srcStrides) {
+void copyTyped(CudaArgs& args, const CopyParams& p) {
   ArrayView<T> src = args.device<T>(1, "src");
   ArrayView<T> out = args.device<T>(3, "out");
-  requireStrided(args, src, "src", rank, shape, srcStrides, "srcStrides");
-  requireShape(args, out, rank, shape);
-  requireAliasOk(args, out, src, "src", rank, shape, srcStrides);
-  throwIfFailed(args, launchCopyStrided<T>(rank, shape, src.data, srcStrides, out.data));
+  checkCopyStrided(args, p, src, out);
+  throwIfFailed(args, launchCopyStrided<T>(p.rank, p.shape, src.data, p.srcStrides, out.data));
 }
 
 }  // namespace
@@ -380,12 +285,9 @@ void copyTyped(CudaArgs& args, int rank, const int64_t* shape, const int64_t* sr
 // binary(op, shape, a, aStrides, b, bStrides, out)
 Napi::Value Binary(const Napi::CallbackInfo& info) {
   CudaArgs args(info, "binary", 7);
-  const int op = args.enumIndex(0, "op", kBinaryOpNames, kBinaryOpCount, "BINARY_OPS");
-  int64_t shape[kMaxRank], aStrides[kMaxRank], bStrides[kMaxRank];
-  const int rank = args.shape(1, "shape", shape);
-  args.strides(3, "aStrides", aStrides, rank, "shape");
-  args.strides(5, "bStrides", bStrides, rank, "shape");
-  args.byFloatType(2, "a", [&](auto t) { binaryTyped<decltype(t)>(args, op, rank, shape, aStrides, bStrides); });
+  BinaryParams p;
+  readBinaryParams(args, p);
+  args.byFloatType(2, "a", [&](auto t) { binaryTyped<decltype(t)>(args, p); });
   return info.Env().Undefined();
 }
 
@@ -416,10 +318,9 @@ Napi::Value Axpy(const Napi::CallbackInfo& info) {
 // copyStrided(shape, src, srcStrides, out)
 Napi::Value CopyStrided(const Napi::CallbackInfo& info) {
   CudaArgs args(info, "copyStrided", 4);
-  int64_t shape[kMaxRank], srcStrides[kMaxRank];
-  const int rank = args.shape(0, "shape", shape);
-  args.strides(2, "srcStrides", srcStrides, rank, "shape");
-  args.byFloatType(1, "src", [&](auto t) { copyTyped<decltype(t)>(args, rank, shape, srcStrides); });
+  CopyParams p;
+  readCopyParams(args, p);
+  args.byFloatType(1, "src", [&](auto t) { copyTyped<decltype(t)>(args, p); });
   return info.Env().Undefined();
 }
 

@@ -88,32 +88,19 @@ template LaunchStatus launchScatterAdd<double>(const double*, const int32_t*, in
 #ifndef GRADNODE_CUDA_NO_NAPI
 #include <string>
 
+#include "common/checks/gather.h"
 #include "cuda/families.h"
 #include "cuda/kernel_entry.h"
 
 namespace gradnode::cuda {
 namespace {
 
-void checkIndices(const CudaArgs& args, const ArrayView<int32_t>& index, int64_t bound, const char* boundName) {
-  for (int64_t j = 0; j < index.length; ++j) {
-    const int32_t i = index.data[j];
-    if (i < 0 || i >= bound) {
-      throw args.rangeError("index[" + std::to_string(j) + "] = " + std::to_string(i) + " is outside [0, " +
-                            std::to_string(bound) + ") (" + boundName + " has " + std::to_string(bound) +
-                            " elements)");
-    }
-  }
-}
-
 template <class T>
 void gatherTyped(CudaArgs& args) {
   ArrayView<T> src = args.device<T>(0, "src");
   ArrayView<T> out = args.device<T>(2, "out");
   ArrayView<int32_t> index = args.int32s(1, "index");  // host, read after the DeviceArrays
-  args.requireSameLength(out, "out", index, "index");
-  src.used = src.length;  // any element may be read
-  args.requireDisjoint(out, "out", src, "src");
-  checkIndices(args, index, src.length, "src");
+  checkGather(args, src, index, out, /*floatsOnHost=*/false);
   if (index.length == 0) return;
   const int32_t* dev = args.uploadInt32s(index, 0);
   throwIfFailed(args, launchGather<T>(src.data, src.length, dev, index.length, out.data));
@@ -124,10 +111,7 @@ void scatterAddTyped(CudaArgs& args) {
   ArrayView<T> src = args.device<T>(0, "src");
   ArrayView<T> out = args.device<T>(2, "out");
   ArrayView<int32_t> index = args.int32s(1, "index");
-  args.requireSameLength(src, "src", index, "index");
-  out.used = out.length;  // any element may be written
-  args.requireDisjoint(out, "out", src, "src");
-  checkIndices(args, index, out.length, "out");
+  checkScatterAdd(args, src, index, out, /*floatsOnHost=*/false);
   throwIfFailed(args, launchScatterAdd<T>(src.data, index.data, index.length, out.data, out.length));
 }
 

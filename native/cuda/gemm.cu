@@ -374,6 +374,7 @@ template LaunchStatus launchGemm<double>(GemmImpl, bool, bool, int64_t, int64_t,
 
 #ifndef GRADNODE_CUDA_NO_NAPI
 // ------------------------------------------------------- N-API entry ----
+#include "common/checks/gemm.h"
 #include "cuda/core.h"
 #include "cuda/device.h"
 
@@ -383,42 +384,20 @@ namespace {
 bool useCublas = true;  // setGemm's choice; the default uses cuBLAS when it loads
 
 template <class T>
-void gemmTyped(CudaArgs& args, bool transA, bool transB, int64_t m, int64_t n, int64_t k, double alpha,
-               int64_t lda, int64_t ldb, double beta, int64_t ldc) {
+void gemmTyped(CudaArgs& args, const GemmParams& p) {
   ArrayView<T> a = args.device<T>(6, "a");
   ArrayView<T> b = args.device<T>(8, "b");
   ArrayView<T> c = args.device<T>(11, "c");
-
-  const int64_t aRows = transA ? k : m, aCols = transA ? m : k;
-  const int64_t bRows = transB ? n : k, bCols = transB ? k : n;
-  if (lda < aCols) {
-    throw args.rangeError("lda=" + std::to_string(lda) + " is less than the " + std::to_string(aCols) +
-                          " columns of a (" + (transA ? "m, a is stored k×m" : "k, a is stored m×k") + ")");
-  }
-  if (ldb < bCols) {
-    throw args.rangeError("ldb=" + std::to_string(ldb) + " is less than the " + std::to_string(bCols) +
-                          " columns of b (" + (transB ? "k, b is stored n×k" : "n, b is stored k×n") + ")");
-  }
-  if (ldc < n) {
-    throw args.rangeError("ldc=" + std::to_string(ldc) + " is less than the n=" + std::to_string(n) +
-                          " columns of c");
-  }
-  args.requireLength(a, "a", matrixSpan(aRows, aCols, lda), {{"m", m}, {"k", k}, {"lda", lda}},
-                     transA ? "transA" : nullptr);
-  args.requireLength(b, "b", matrixSpan(bRows, bCols, ldb), {{"k", k}, {"n", n}, {"ldb", ldb}},
-                     transB ? "transB" : nullptr);
-  args.requireLength(c, "c", matrixSpan(m, n, ldc), {{"m", m}, {"n", n}, {"ldc", ldc}});
-  args.requireDisjoint(c, "c", a, "a");
-  args.requireDisjoint(c, "c", b, "b");
-  if (n > 65535 * 64 && !(useCublas && cublasState().loaded)) {
-    throw args.rangeError("n=" + std::to_string(n) + " is too large for the tiled gemm (at most " +
+  checkGemm(args, p, a, b, c);
+  if (p.n > 65535 * 64 && !(useCublas && cublasState().loaded)) {
+    throw args.rangeError("n=" + std::to_string(p.n) + " is too large for the tiled gemm (at most " +
                           std::to_string(65535 * 64) + ")");
   }
 
-  const GemmImpl impl = useCublas && k > 0 && m > 0 && n > 0 && cublasState().loaded ? GemmImpl::kCublas
-                                                                                     : GemmImpl::kTiled;
-  LaunchStatus status = launchGemm<T>(impl, transA, transB, m, n, k, static_cast<T>(alpha), a.data, lda, b.data,
-                                      ldb, static_cast<T>(beta), c.data, ldc);
+  const GemmImpl impl = useCublas && p.k > 0 && p.m > 0 && p.n > 0 && cublasState().loaded ? GemmImpl::kCublas
+                                                                                           : GemmImpl::kTiled;
+  LaunchStatus status = launchGemm<T>(impl, p.transA, p.transB, p.m, p.n, p.k, static_cast<T>(p.alpha), a.data,
+                                      p.lda, b.data, p.ldb, static_cast<T>(p.beta), c.data, p.ldc);
   if (!status.ok()) {
     if (status.call && std::strncmp(status.call, "cublas", 6) == 0) {
       throw Napi::Error::New(args.env(), std::string("gemm: ") + status.call + " failed: " + lastCublasError());
@@ -437,14 +416,8 @@ const char* gemmImplName() {
 // gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) on DeviceArrays
 Napi::Value Gemm(const Napi::CallbackInfo& info) {
   CudaArgs args(info, "gemm", 13);
-  const bool transA = args.boolean(0, "transA");
-  const bool transB = args.boolean(1, "transB");
-  const int64_t m = args.size(2, "m"), n = args.size(3, "n"), k = args.size(4, "k");
-  const double alpha = args.number(5, "alpha");
-  const int64_t lda = args.size(7, "lda"), ldb = args.size(9, "ldb");
-  const double beta = args.number(10, "beta");
-  const int64_t ldc = args.size(12, "ldc");
-  args.byFloatType(6, "a", [&](auto t) { gemmTyped<decltype(t)>(args, transA, transB, m, n, k, alpha, lda, ldb, beta, ldc); });
+  const GemmParams p = readGemmParams(args);
+  args.byFloatType(6, "a", [&](auto t) { gemmTyped<decltype(t)>(args, p); });
   return info.Env().Undefined();
 }
 

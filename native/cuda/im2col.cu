@@ -105,79 +105,33 @@ template LaunchStatus launchCol2im<double>(const ConvShape&, const double*, doub
 #ifndef GRADNODE_CUDA_NO_NAPI
 #include <string>
 
+#include "common/checks/conv.h"
 #include "cuda/families.h"
 #include "cuda/kernel_entry.h"
 
 namespace gradnode::cuda {
 namespace {
 
-struct Checked {
-  ConvShape g;
-  int64_t imageCount, colRows, colCount;
-};
-
-/** Reads ConvGeometry's 10 integers (arguments 0..9) and checks they describe a convolution (as the cpu addon). */
-Checked readGeometry(const CudaArgs& args) {
-  Checked c;
-  ConvShape& g = c.g;
-  g.batch = args.size(0, "batch");
-  g.channels = args.size(1, "channels");
-  g.height = args.size(2, "height");
-  g.width = args.size(3, "width");
-  g.kernelH = args.size(4, "kernelH");
-  g.kernelW = args.size(5, "kernelW");
-  g.strideH = args.size(6, "strideH");
-  g.strideW = args.size(7, "strideW");
-  g.padH = args.size(8, "padH");
-  g.padW = args.size(9, "padW");
-  if (g.kernelH < 1 || g.kernelW < 1) {
-    throw args.rangeError("kernelH and kernelW must be at least 1, got " + std::to_string(g.kernelH) + "×" +
-                          std::to_string(g.kernelW));
-  }
-  if (g.strideH < 1 || g.strideW < 1) {
-    throw args.rangeError("strideH and strideW must be at least 1, got " + std::to_string(g.strideH) + "×" +
-                          std::to_string(g.strideW));
-  }
-  const int64_t paddedH = g.height + 2 * g.padH, paddedW = g.width + 2 * g.padW;
-  if (paddedH < g.kernelH || paddedW < g.kernelW) {
-    throw args.rangeError("the " + std::to_string(g.kernelH) + "×" + std::to_string(g.kernelW) +
-                          " kernel is larger than the padded " + std::to_string(paddedH) + "×" +
-                          std::to_string(paddedW) + " image (height=" + std::to_string(g.height) +
-                          ", width=" + std::to_string(g.width) + ", padH=" + std::to_string(g.padH) +
-                          ", padW=" + std::to_string(g.padW) + ")");
-  }
-  g.outH = (paddedH - g.kernelH) / g.strideH + 1;
-  g.outW = (paddedW - g.kernelW) / g.strideW + 1;
-  c.imageCount = satProduct({g.batch, g.channels, g.height, g.width});
-  c.colRows = satProduct({g.channels, g.kernelH, g.kernelW});
-  c.colCount = satProduct({g.batch, c.colRows, g.outH, g.outW});
-  return c;
+/** The launchers' view of the checked geometry. */
+ConvShape shapeOf(const ConvGeometry& g) {
+  return {g.batch,   g.channels, g.height, g.width, g.kernelH, g.kernelW,
+          g.strideH, g.strideW,  g.padH,   g.padW,  g.outH,    g.outW};
 }
 
 template <class T>
-void checkArrays(const CudaArgs& args, const Checked& c, ArrayView<T>& images, ArrayView<T>& cols) {
-  const ConvShape& g = c.g;
-  args.requireLength(images, "images", c.imageCount,
-                     {{"batch", g.batch}, {"channels", g.channels}, {"height", g.height}, {"width", g.width}});
-  args.requireLength(cols, "cols", c.colCount,
-                     {{"batch", g.batch}, {"rows", c.colRows}, {"outH", g.outH}, {"outW", g.outW}});
-  args.requireDisjoint(images, "images", cols, "cols");
-}
-
-template <class T>
-void im2colTyped(CudaArgs& args, const Checked& c) {
+void im2colTyped(CudaArgs& args, const ConvGeometry& g) {
   ArrayView<T> images = args.device<T>(10, "images");
   ArrayView<T> cols = args.device<T>(11, "cols");
-  checkArrays(args, c, images, cols);
-  throwIfFailed(args, launchIm2col<T>(c.g, images.data, cols.data));
+  checkConvArrays(args, g, images, cols);
+  throwIfFailed(args, launchIm2col<T>(shapeOf(g), images.data, cols.data));
 }
 
 template <class T>
-void col2imTyped(CudaArgs& args, const Checked& c) {
+void col2imTyped(CudaArgs& args, const ConvGeometry& g) {
   ArrayView<T> cols = args.device<T>(10, "cols");
   ArrayView<T> images = args.device<T>(11, "images");
-  checkArrays(args, c, images, cols);
-  throwIfFailed(args, launchCol2im<T>(c.g, cols.data, images.data));
+  checkConvArrays(args, g, images, cols);
+  throwIfFailed(args, launchCol2im<T>(shapeOf(g), cols.data, images.data));
 }
 
 }  // namespace
@@ -185,16 +139,16 @@ void col2imTyped(CudaArgs& args, const Checked& c) {
 // im2col(batch, channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, images, cols)
 Napi::Value Im2col(const Napi::CallbackInfo& info) {
   CudaArgs args(info, "im2col", 12);
-  const Checked c = readGeometry(args);
-  args.byFloatType(10, "images", [&](auto t) { im2colTyped<decltype(t)>(args, c); });
+  const ConvGeometry g = readConvGeometry(args);
+  args.byFloatType(10, "images", [&](auto t) { im2colTyped<decltype(t)>(args, g); });
   return info.Env().Undefined();
 }
 
 // col2im(batch, channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, cols, images)
 Napi::Value Col2im(const Napi::CallbackInfo& info) {
   CudaArgs args(info, "col2im", 12);
-  const Checked c = readGeometry(args);
-  args.byFloatType(10, "cols", [&](auto t) { col2imTyped<decltype(t)>(args, c); });
+  const ConvGeometry g = readConvGeometry(args);
+  args.byFloatType(10, "cols", [&](auto t) { col2imTyped<decltype(t)>(args, g); });
   return info.Env().Undefined();
 }
 

@@ -1,19 +1,12 @@
 // info(): what the `doctor` command and the TS backend's availability check
 // read. Never throws for a missing device or driver: deviceCount is then 0
 // and `error` holds the CUDA error string.
-#include "common/ops.h"
+#include "common/info.h"
 #include "cuda/core.h"
 #include "cuda/device.h"
 
 namespace gradnode::cuda {
 namespace {
-
-template <size_t N>
-Napi::Array names(Napi::Env env, const char* const (&list)[N]) {
-  Napi::Array array = Napi::Array::New(env, N);
-  for (size_t i = 0; i < N; ++i) array.Set(static_cast<uint32_t>(i), Napi::String::New(env, list[i]));
-  return array;
-}
 
 Napi::Value stringOrNull(Napi::Env env, const std::string& s) {
   return s.empty() ? env.Null() : Napi::String::New(env, s);
@@ -76,18 +69,10 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   }
   result.Set("cublas", cublas);
   result.Set("gemm", Napi::String::New(env, gemmImplName()));
-  uint32_t napiVersion = 0;
-  napi_get_version(env, &napiVersion);
-  result.Set("napiVersion", Napi::Number::New(env, napiVersion));
-  result.Set("napiBuildVersion", Napi::Number::New(env, NAPI_VERSION));
+  setNapiVersions(env, result);
   result.Set("compiler", Napi::String::New(env, "nvcc " + std::to_string(__CUDACC_VER_MAJOR__) + "." +
                                                     std::to_string(__CUDACC_VER_MINOR__) + " / " + __VERSION__));
-  Napi::Object enums = Napi::Object::New(env);
-  enums.Set("activations", names(env, kActivationNames));
-  enums.Set("binaryOps", names(env, kBinaryOpNames));
-  enums.Set("unaryOps", names(env, kUnaryOpNames));
-  enums.Set("reduceOps", names(env, kReduceOpNames));
-  result.Set("enums", enums);
+  result.Set("enums", enumNames(env));
   return result;
 }
 

@@ -202,14 +202,12 @@ GN_INSTANTIATE(double)
 #include <string>
 #include <utility>
 
+#include "common/checks/layernorm.h"
 #include "cuda/families.h"
 #include "cuda/kernel_entry.h"
 
 namespace gradnode::cuda {
 namespace {
-
-const char* const kNormActivationNames[] = {"identity", "relu"};
-constexpr const char* kNormActivations = "ACTIVATIONS ('identity' | 'relu')";
 
 template <class T>
 void forwardTyped(CudaArgs& args, int64_t m, int64_t n, double eps, int act) {
@@ -220,25 +218,7 @@ void forwardTyped(CudaArgs& args, int64_t m, int64_t n, double eps, int act) {
   ArrayView<T> out = args.device<T>(8, "out");
   ArrayView<T> mean = args.device<T>(9, "mean");
   ArrayView<T> rstd = args.device<T>(10, "rstd");
-  const int64_t mn = satMul(m, n);
-  args.requireLength(x, "x", mn, {{"m", m}, {"n", n}});
-  args.requireLength(residual, "residual", mn, {{"m", m}, {"n", n}});
-  args.requireLength(gamma, "gamma", n, {{"n", n}});
-  args.requireLength(beta, "beta", n, {{"n", n}});
-  args.requireLength(out, "out", mn, {{"m", m}, {"n", n}});
-  args.requireLength(mean, "mean", m, {{"m", m}});
-  args.requireLength(rstd, "rstd", m, {{"m", m}});
-  args.requireDisjoint(out, "out", x, "x", true);
-  args.requireDisjoint(out, "out", residual, "residual", true);
-  args.requireDisjoint(out, "out", gamma, "gamma");
-  args.requireDisjoint(out, "out", beta, "beta");
-  args.requireDisjoint(mean, "mean", rstd, "rstd");
-  const std::pair<const ArrayView<T>*, const char*> others[] = {
-      {&x, "x"}, {&residual, "residual"}, {&gamma, "gamma"}, {&beta, "beta"}, {&out, "out"}};
-  for (const auto& [view, name] : others) {
-    args.requireDisjoint(mean, "mean", *view, name);
-    args.requireDisjoint(rstd, "rstd", *view, name);
-  }
+  checkLayerNormForward(args, m, n, x, residual, gamma, beta, out, mean, rstd);
   throwIfFailed(args, launchLayerNormForward<T>(m, n, x.data, residual.present ? residual.data : nullptr,
                                                 gamma.data, beta.data, eps, act, out.data, mean.data, rstd.data));
 }
@@ -256,35 +236,8 @@ void backwardTyped(CudaArgs& args, int64_t m, int64_t n, int act) {
   ArrayView<T> dGamma = args.device<T>(11, "dGamma", true);
   ArrayView<T> dBeta = args.device<T>(12, "dBeta", true);
   const bool relu = act == kRelu;
-  if (relu && !out.present) {
-    throw args.typeError(std::string("out must be a DeviceArray (the forward output) when act is relu, got null"));
-  }
-  const int64_t mn = satMul(m, n);
-  args.requireLength(dOut, "dOut", mn, {{"m", m}, {"n", n}});
-  args.requireLength(x, "x", mn, {{"m", m}, {"n", n}});
-  args.requireLength(residual, "residual", mn, {{"m", m}, {"n", n}});
-  args.requireLength(mean, "mean", m, {{"m", m}});
-  args.requireLength(rstd, "rstd", m, {{"m", m}});
-  args.requireLength(gamma, "gamma", n, {{"n", n}});
-  if (relu) args.requireLength(out, "out", mn, {{"m", m}, {"n", n}});
-  args.requireLength(dX, "dX", mn, {{"m", m}, {"n", n}});
-  args.requireLength(dGamma, "dGamma", n, {{"n", n}});
-  args.requireLength(dBeta, "dBeta", n, {{"n", n}});
-  args.requireDisjoint(dX, "dX", dOut, "dOut", true);
-  args.requireDisjoint(dX, "dX", x, "x", true);
-  args.requireDisjoint(dX, "dX", residual, "residual", true);
-  if (relu) args.requireDisjoint(dX, "dX", out, "out", true);
-  args.requireDisjoint(dX, "dX", mean, "mean");
-  args.requireDisjoint(dX, "dX", rstd, "rstd");
-  args.requireDisjoint(dX, "dX", gamma, "gamma");
-  args.requireDisjoint(dGamma, "dGamma", dBeta, "dBeta");
-  const std::pair<const ArrayView<T>*, const char*> others[] = {
-      {&dOut, "dOut"}, {&x, "x"}, {&residual, "residual"}, {&mean, "mean"},
-      {&rstd, "rstd"}, {&gamma, "gamma"}, {&dX, "dX"}};
-  for (const auto& [view, name] : others) {
-    args.requireDisjoint(dGamma, "dGamma", *view, name);
-    args.requireDisjoint(dBeta, "dBeta", *view, name);
-  }
+  checkLayerNormBackward(args, m, n, relu, "DeviceArray", dOut, x, residual, mean, rstd, gamma, out, dX, dGamma,
+                         dBeta);
   if (relu) {
     args.requireDisjoint(dGamma, "dGamma", out, "out");
     args.requireDisjoint(dBeta, "dBeta", out, "out");
@@ -303,7 +256,7 @@ Napi::Value LayerNormForward(const Napi::CallbackInfo& info) {
   CudaArgs args(info, "layerNormForward", 11);
   const int64_t m = args.size(0, "m"), n = args.size(1, "n");
   const double eps = args.nonNegativeNumber(6, "eps");
-  const int act = args.enumIndex(7, "act", kNormActivationNames, 2, kNormActivations);
+  const int act = readNormActivation(args, 7);
   args.byFloatType(2, "x", [&](auto t) { forwardTyped<decltype(t)>(args, m, n, eps, act); });
   return info.Env().Undefined();
 }
@@ -312,7 +265,7 @@ Napi::Value LayerNormForward(const Napi::CallbackInfo& info) {
 Napi::Value LayerNormBackward(const Napi::CallbackInfo& info) {
   CudaArgs args(info, "layerNormBackward", 13);
   const int64_t m = args.size(0, "m"), n = args.size(1, "n");
-  const int act = args.enumIndex(8, "act", kNormActivationNames, 2, kNormActivations);
+  const int act = readNormActivation(args, 8);
   args.byFloatType(2, "dOut", [&](auto t) { backwardTyped<decltype(t)>(args, m, n, act); });
   return info.Env().Undefined();
 }

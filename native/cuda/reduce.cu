@@ -242,6 +242,7 @@ GN_INSTANTIATE(double)
 }  // namespace gradnode::cuda
 
 #ifndef GRADNODE_CUDA_NO_NAPI
+#include "common/checks/reduce.h"
 #include "cuda/families.h"
 #include "cuda/kernel_entry.h"
 
@@ -252,9 +253,7 @@ template <class T>
 void reduceTyped(CudaArgs& args, int op, int64_t outer, int64_t n, int64_t inner) {
   ArrayView<T> x = args.device<T>(4, "x");
   ArrayView<T> out = args.device<T>(5, "out");
-  args.requireLength(x, "x", satProduct({outer, n, inner}), {{"outer", outer}, {"n", n}, {"inner", inner}});
-  args.requireLength(out, "out", satMul(outer, inner), {{"outer", outer}, {"inner", inner}});
-  args.requireDisjoint(out, "out", x, "x");
+  checkReduce(args, outer, n, inner, x, out);
   throwIfFailed(args, launchReduce<T>(op, outer, n, inner, x.data, out.data));
 }
 
@@ -262,8 +261,7 @@ template <class T>
 void argmaxTyped(CudaArgs& args, int64_t outer, int64_t n, int64_t inner) {
   ArrayView<T> x = args.device<T>(3, "x");
   ArrayView<int32_t> out = args.int32s(4, "out");  // host, read after the DeviceArray
-  args.requireLength(x, "x", satProduct({outer, n, inner}), {{"outer", outer}, {"n", n}, {"inner", inner}});
-  args.requireLength(out, "out", satMul(outer, inner), {{"outer", outer}, {"inner", inner}});
+  checkReduce(args, outer, n, inner, x, out, /*checkOverlap=*/false);
   if (out.used == 0) return;
   int32_t* dev = args.scratchInt32s(1, out.used);
   throwIfFailed(args, launchArgmax<T>(outer, n, inner, x.data, dev));
@@ -277,18 +275,16 @@ void argmaxTyped(CudaArgs& args, int64_t outer, int64_t n, int64_t inner) {
 // reduce(op, outer, n, inner, x, out)
 Napi::Value Reduce(const Napi::CallbackInfo& info) {
   CudaArgs args(info, "reduce", 6);
-  const int op = args.enumIndex(0, "op", kReduceOpNames, kReduceOpCount, "REDUCE_OPS");
-  const int64_t outer = args.size(1, "outer"), n = args.size(2, "n"), inner = args.size(3, "inner");
-  args.byFloatType(4, "x", [&](auto t) { reduceTyped<decltype(t)>(args, op, outer, n, inner); });
+  const ReduceParams p = readReduceParams(args);
+  args.byFloatType(4, "x", [&](auto t) { reduceTyped<decltype(t)>(args, p.op, p.outer, p.n, p.inner); });
   return info.Env().Undefined();
 }
 
 // argmax(outer, n, inner, x, out: host Int32Array)
 Napi::Value Argmax(const Napi::CallbackInfo& info) {
   CudaArgs args(info, "argmax", 5);
-  const int64_t outer = args.size(0, "outer"), n = args.size(1, "n"), inner = args.size(2, "inner");
-  if (n == 0) throw args.rangeError("n must be at least 1 (the maximum of an empty axis has no index)");
-  args.byFloatType(3, "x", [&](auto t) { argmaxTyped<decltype(t)>(args, outer, n, inner); });
+  const ReduceParams p = readArgmaxParams(args);
+  args.byFloatType(3, "x", [&](auto t) { argmaxTyped<decltype(t)>(args, p.outer, p.n, p.inner); });
   return info.Env().Undefined();
 }
 

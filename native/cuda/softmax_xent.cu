@@ -133,21 +133,12 @@ GN_INSTANTIATE(double)
 #ifndef GRADNODE_CUDA_NO_NAPI
 #include <string>
 
+#include "common/checks/softmax_xent.h"
 #include "cuda/families.h"
 #include "cuda/kernel_entry.h"
 
 namespace gradnode::cuda {
 namespace {
-
-void checkLabels(const CudaArgs& args, const ArrayView<int32_t>& labels, int64_t m, int64_t c) {
-  for (int64_t i = 0; i < m; ++i) {
-    const int32_t label = labels.data[i];
-    if (label < 0 || label >= c) {
-      throw args.rangeError("labels[" + std::to_string(i) + "] = " + std::to_string(label) +
-                            " is outside [0, " + std::to_string(c) + ")");
-    }
-  }
-}
 
 template <class T>
 double forwardTyped(CudaArgs& args, int64_t m, int64_t c) {
@@ -156,15 +147,7 @@ double forwardTyped(CudaArgs& args, int64_t m, int64_t c) {
   // Host Int32Arrays last: reading DeviceArrays may run getters (see device.h).
   ArrayView<int32_t> labels = args.int32s(3, "labels");
   ArrayView<int32_t> argmax = args.int32s(5, "argmax", true);
-  const int64_t mc = satMul(m, c);
-  args.requireLength(logits, "logits", mc, {{"m", m}, {"c", c}});
-  args.requireLength(labels, "labels", m, {{"m", m}});
-  args.requireLength(logProbs, "logProbs", mc, {{"m", m}, {"c", c}});
-  args.requireLength(argmax, "argmax", m, {{"m", m}});
-  args.requireDisjoint(logProbs, "logProbs", logits, "logits", true);
-  args.requireDisjoint(argmax, "argmax", labels, "labels");
-  if (m > 0 && c == 0) throw args.rangeError("c must be at least 1 when m > 0 (labels lie in [0, c))");
-  checkLabels(args, labels, m, c);
+  checkLogSoftmaxNllForward(args, m, c, logits, labels, logProbs, argmax, /*floatsOnHost=*/false);
   if (m == 0) return std::numeric_limits<double>::quiet_NaN();
   ArrayView<int32_t> labelsUsed = labels;
   labelsUsed.length = m;  // upload exactly the m labels read
@@ -185,12 +168,7 @@ void backwardTyped(CudaArgs& args, int64_t m, int64_t c, double gradLoss) {
   ArrayView<T> logProbs = args.device<T>(2, "logProbs");
   ArrayView<T> dLogits = args.device<T>(5, "dLogits");
   ArrayView<int32_t> labels = args.int32s(3, "labels");
-  const int64_t mc = satMul(m, c);
-  args.requireLength(logProbs, "logProbs", mc, {{"m", m}, {"c", c}});
-  args.requireLength(labels, "labels", m, {{"m", m}});
-  args.requireLength(dLogits, "dLogits", mc, {{"m", m}, {"c", c}});
-  args.requireDisjoint(dLogits, "dLogits", logProbs, "logProbs", true);
-  checkLabels(args, labels, m, c);
+  checkLogSoftmaxNllBackward(args, m, c, logProbs, labels, dLogits, /*floatsOnHost=*/false);
   if (m == 0 || c == 0) return;
   ArrayView<int32_t> labelsUsed = labels;
   labelsUsed.length = m;
