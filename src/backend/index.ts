@@ -49,6 +49,16 @@ function checkName(name: string): BackendName {
   return name as BackendName;
 }
 
+/**
+ * Replaces the backend a name resolves to (null restores the real probe).
+ * For tests: e.g. `cuda` over a mock addon, to run whole experiments on
+ * device storage without a GPU.
+ */
+export function overrideBackendForTesting(name: BackendName, be: Backend | null): void {
+  if (be) probes.set(checkName(name), { ok: true, backend: be });
+  else probes.delete(checkName(name));
+}
+
 /** Whether a backend can be used here. */
 export function isAvailable(name: BackendName): boolean {
   return probe(checkName(name)).ok;

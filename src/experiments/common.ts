@@ -41,8 +41,10 @@ export interface RunContext {
  */
 export function startRun(name: string, flags: FlagValues, options: { hostOnly?: string } = {}): RunContext {
   let be: Backend;
+  // Default: the fastest backend, or the fastest host one for an experiment that needs host memory.
+  const fastest = options.hostOnly ? availableBackends().find((b) => backendByName(b).memory === 'host')! : availableBackends()[0];
   try {
-    be = backendByName((flags.backend as string | undefined) ?? availableBackends()[0]);
+    be = backendByName((flags.backend as string | undefined) ?? fastest);
   } catch (err) {
     if (err instanceof BackendUnavailableError) throw new UsageError(`${err.message} (available: ${availableBackends().join(', ')})`);
     throw err;

@@ -58,11 +58,14 @@ export function cpuAddonTest(title: string, body: (t: ExecutionContext, load: Cp
 }
 
 /**
- * The backends a backend-generic test loops over: every one available here.
- * A backend GRADNODE_REQUIRE_NATIVE asks for must be among them (so a failed
- * addon build cannot make the cpu cases vanish silently on CI).
+ * The host backends (ts, cpu) a backend-generic test loops over: every one
+ * available here. These tests read tensors through `.data`, which a device
+ * backend refuses; cuda is covered by the parity suites (through uploads and
+ * downloads) and test/backend/cuda_*.test.ts. A backend GRADNODE_REQUIRE_NATIVE
+ * asks for must be available (so a failed addon build cannot make the cpu
+ * cases vanish silently on CI).
  */
 export function backendsUnderTest(): BackendName[] {
   nativeBackends(); // throws when a required native backend is missing
-  return availableBackends();
+  return availableBackends().filter((name) => backend(name).memory === 'host');
 }
