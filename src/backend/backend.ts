@@ -36,6 +36,11 @@ export function storageDType(s: Storage): DType {
   return s instanceof Float64Array ? 'float64' : s instanceof Float32Array ? 'float32' : s.dtype;
 }
 
+/** A new zero-filled typed array of the dtype. */
+export function allocate(dtype: DType, length: number): FloatArray {
+  return dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
+}
+
 export function isHostArray(s: Storage): s is FloatArray {
   return s instanceof Float32Array || s instanceof Float64Array;
 }

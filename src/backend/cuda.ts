@@ -10,7 +10,7 @@
  * explicit, documented round trip). Int32 arguments (labels, gather indices, argmax
  * output) are host Int32Arrays that the addon copies itself.
  */
-import { storageDType, type Backend, type DeviceArray, type DType, type FloatArray, type Storage } from './backend';
+import { allocate, storageDType, type Backend, type DeviceArray, type DType, type FloatArray, type Storage } from './backend';
 import { cudaUnavailableReason, loadCudaAddon, type CudaMemoryAddon } from './cuda_addon';
 import { nativeKernels, staleEnums, type KernelAddon } from './native_kernels';
 import { tsBackend } from './ts';
@@ -25,10 +25,6 @@ function device(s: Storage, fn: string, what: string): DeviceArray {
   return s;
 }
 
-function hostArray(dtype: DType, length: number): FloatArray {
-  return dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
-}
-
 /**
  * Wraps the addon as a Backend with device-resident storage; `hostLinalg`
  * (the cpu backend when present, else ts) computes symEig / svd on the host.
@@ -40,7 +36,7 @@ export function createCudaBackend(addon: CudaKernelAddon, hostLinalg: Pick<Backe
   };
   const toHost = (s: Storage): FloatArray => {
     const d = device(s, 'toHost', 'storage');
-    const out = hostArray(d.dtype, d.length);
+    const out = allocate(d.dtype, d.length);
     addon.download(d, out);
     return out;
   };
@@ -51,7 +47,7 @@ export function createCudaBackend(addon: CudaKernelAddon, hostLinalg: Pick<Backe
   };
   /** Runs a host kernel on downloaded inputs and uploads its outputs. */
   const onHost = (inputs: Storage[], outputs: Storage[], run: (host: FloatArray[]) => void): void => {
-    const host = [...inputs.map(toHost), ...outputs.map((o) => hostArray(storageDType(o), o.length))];
+    const host = [...inputs.map(toHost), ...outputs.map((o) => allocate(storageDType(o), o.length))];
     run(host);
     outputs.forEach((o, i) => addon.upload(host[inputs.length + i], device(o, 'upload', 'output')));
   };

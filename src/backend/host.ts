@@ -4,7 +4,7 @@
  * copies are TypedArray.set. Arguments are checked like the kernels' (one-line
  * TypeError / RangeError naming the function).
  */
-import type { Backend, DType, FloatArray, Storage } from './backend';
+import { allocate, type Backend, type DType, type FloatArray, type Storage } from './backend';
 
 function host(s: Storage, fn: string, what: string): FloatArray {
   if (!(s instanceof Float32Array) && !(s instanceof Float64Array)) {
@@ -26,8 +26,7 @@ export const hostMemory: Pick<Backend, 'memory' | 'alloc' | 'fromHost' | 'toHost
   memory: 'host',
   alloc(dtype: DType, length: number): FloatArray {
     count(length, 'alloc', 'length');
-    if (dtype === 'float64') return new Float64Array(length);
-    if (dtype === 'float32') return new Float32Array(length);
+    if (dtype === 'float64' || dtype === 'float32') return allocate(dtype, length);
     throw new TypeError(`alloc: dtype must be 'float32' or 'float64', not ${String(dtype)}`);
   },
   fromHost: (data) => host(data, 'fromHost', 'data'),

@@ -9,7 +9,7 @@
  */
 import { ShapeError } from '../errors';
 import { shapeString } from '../tensor/shape';
-import { Tensor } from '../tensor/tensor';
+import { Tensor, allocate } from '../tensor/tensor';
 
 /** max(x, 0) elementwise. */
 export function relu(x: Tensor): Tensor {
@@ -40,7 +40,7 @@ export function logSumExp(x: Tensor): Tensor {
 
 /** A one-hot m×c matrix of labels in 0..c-1. */
 export function oneHot(labels: Int32Array, classes: number, like: Pick<Tensor, 'dtype' | 'backend'>): Tensor {
-  const values = like.dtype === 'float64' ? new Float64Array(labels.length * classes) : new Float32Array(labels.length * classes);
+  const values = allocate(like.dtype, labels.length * classes);
   for (let i = 0; i < labels.length; i++) {
     const y = labels[i];
     if (!Number.isInteger(y) || y < 0 || y >= classes) throw new RangeError(`oneHot: label ${y} at row ${i} is outside 0..${classes - 1}`);

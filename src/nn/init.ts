@@ -6,7 +6,7 @@
  */
 import { ShapeError } from '../errors';
 import { defaultGenerator, type Generator } from '../random';
-import type { Tensor } from '../tensor/tensor';
+import { allocate, type Tensor } from '../tensor/tensor';
 
 export interface Fans { fanIn: number; fanOut: number }
 
@@ -18,7 +18,7 @@ export function fans(t: Tensor): Fans {
 
 /** Fills t in place with draws made on the host (uploaded when t lives on a device). */
 function fill(t: Tensor, draw: () => number): Tensor {
-  const values = t.dtype === 'float64' ? new Float64Array(t.size) : new Float32Array(t.size);
+  const values = allocate(t.dtype, t.size);
   for (let i = 0; i < values.length; i++) values[i] = draw();
   t.backend.copy(t.backend.fromHost(values), t.storage);
   return t;

@@ -8,7 +8,7 @@ import { backward as runBackward, record, type GradNode } from '../autograd/grap
 import { isGradEnabled } from '../autograd/mode';
 import { backend as backendByName, getBackend } from '../backend';
 import {
-  isHostArray, storageDType,
+  allocate, isHostArray, storageDType,
   type Backend, type BackendName, type BinaryOp, type DType, type FloatArray, type ReduceOp, type Storage, type UnaryOp,
 } from '../backend/backend';
 import { DeviceMemoryError, DTypeError, ShapeError } from '../errors';
@@ -49,10 +49,7 @@ function checkDType(dtype: unknown): DType {
   return dtype;
 }
 
-/** A new zero-filled typed array of the dtype. */
-export function allocate(dtype: DType, length: number): FloatArray {
-  return dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
-}
+export { allocate };
 
 export function dtypeOf(data: FloatArray): DType {
   return data instanceof Float64Array ? 'float64' : 'float32';

@@ -11,7 +11,7 @@
  */
 import { ShapeError } from '../../errors';
 import { defaultGenerator } from '../../random';
-import { Tensor } from '../../tensor/tensor';
+import { Tensor, allocate, getDefaultDType } from '../../tensor/tensor';
 import * as F from '../functional';
 import * as init from '../init';
 import type { LayerOptions } from '../layers';
@@ -78,7 +78,7 @@ export class OrbitMeanPool extends Module {
     const { orbitOf, count } = pointOrbits(rep);
     const sizes = new Float64Array(count);
     for (const o of orbitOf) sizes[o]++;
-    const averaging = options.dtype === 'float64' ? new Float64Array(rep.size * count) : new Float32Array(rep.size * count);
+    const averaging = allocate(options.dtype ?? getDefaultDType(), rep.size * count);
     orbitOf.forEach((o, a) => { averaging[a * count + o] = 1 / sizes[o]; });
     this.averaging = Tensor.from(averaging, { shape: [rep.size, count], ...options });
     this.features = rep.size;
