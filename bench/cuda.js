@@ -4,10 +4,12 @@
 /**
  * CPU vs GPU: GEMM GFLOP/s of the cuda backend (cuBLAS, and our tiled
  * fallback kernel) against the cpu and ts backends, and the dense-res epoch
- * (the hand-derived step, bench/peers/dense_res_gradnode.js) on cuda vs cpu.
- * Contenders run interleaved, round by round; GPU timings synchronize the
- * device. cuBLAS called directly (no Node) is in the driver:
- * build-cuda/Release/gradnode_cuda_driver (its gemm table).
+ * (the hand-derived step, bench/peers/dense_res_gradnode.js) on cuda vs the
+ * cpu backend on two cores, and vs PyTorch on the same GPU where one is found
+ * (bench/peers/dense_res_torch.py --device cuda). Contenders run interleaved,
+ * round by round; GPU timings synchronize the device. cuBLAS called directly
+ * (no Node) is in the driver: build-cuda/Release/gradnode_cuda_driver (its
+ * gemm table). On the GPU machine, scripts/device/check.sh runs this.
  *
  *   node bench/cuda.js [--rounds 5] [--quick] [--no-readme]
  *
@@ -67,15 +69,35 @@ for (const s of sizes) {
 addon.setGemm(info.cublas.loaded ? 'cublas' : 'tiled');
 
 // ---- dense-res epoch -------------------------------------------------------
+// The issue's yardstick is the 2-core cpu backend: on a larger host the cpu
+// contender is pinned to two cores (taskset, two OpenBLAS threads). PyTorch on
+// the same GPU runs too where a python with CUDA torch is found
+// (GRADNODE_TORCH_PYTHON, else python3).
 const root = path.join(__dirname, '..');
-const epochOf = (/** @type {string} */ be) => () => {
-  const r = spawnSync(process.execPath, ['bench/peers/dense_res_gradnode.js', '--backend', be, '--epochs', '2'], { cwd: root, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`dense-res on ${be} failed: ${r.stderr}`);
+const ok = (/** @type {string} */ cmd, /** @type {string[]} */ argv) => spawnSync(cmd, argv, { stdio: 'ignore' }).status === 0;
+const pin = os.cpus().length > 2 && ok('taskset', ['-c', '0,1', 'true']);
+const python = process.env.GRADNODE_TORCH_PYTHON ?? 'python3';
+const torchCuda = ok(python, ['-c', 'import sys, torch; sys.exit(0 if torch.cuda.is_available() else 1)']);
+const epochOf = (/** @type {string} */ cmd, /** @type {string[]} */ argv, /** @type {Record<string, string>} */ env = {}) => () => {
+  const r = spawnSync(cmd, [...argv, '--epochs', '2'], { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } });
+  if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}').seconds;
 };
-const epochs = interleave({ cuda: epochOf('cuda'), cpu: epochOf('cpu') }, quick ? 1 : Math.min(rounds, 3));
-const epochRatio = median(epochs.cpu) / median(epochs.cuda);
-console.log(`dense-res epoch 2: cuda ${median(epochs.cuda).toFixed(3)} s, cpu ${median(epochs.cpu).toFixed(3)} s: ${epochRatio.toFixed(1)}× faster`);
+const gradnodeStep = ['bench/peers/dense_res_gradnode.js', '--backend'];
+const cpuName = pin ? 'cpu (2 cores)' : `cpu (${os.cpus().length} cores)`;
+/** @type {Record<string, () => number>} */
+const epochContenders = {
+  cuda: epochOf(process.execPath, [...gradnodeStep, 'cuda']),
+  [cpuName]: pin
+    ? epochOf('taskset', ['-c', '0,1', process.execPath, ...gradnodeStep, 'cpu'], { OPENBLAS_NUM_THREADS: '2' })
+    : epochOf(process.execPath, [...gradnodeStep, 'cpu']),
+};
+if (torchCuda) epochContenders['PyTorch cuda'] = epochOf(python, ['bench/peers/dense_res_torch.py', '--device', 'cuda']);
+const epochs = interleave(epochContenders, quick ? 1 : Math.min(rounds, 3));
+const epochRatio = median(epochs[cpuName]) / median(epochs.cuda);
+for (const [name, times] of Object.entries(epochs)) {
+  console.log(`dense-res epoch 2 on ${name}: ${median(times).toFixed(3)} s (${(median(times) / median(epochs.cuda)).toFixed(2)}× cuda's)`);
+}
 
 // ---- report ----------------------------------------------------------------
 const f = (/** @type {number | null} */ x) => (x === null ? '–' : x.toFixed(1));
@@ -83,10 +105,15 @@ const table = markdownTable(
   ['float32 n×n×n', 'cuda cuBLAS GFLOP/s', 'cuda tiled GFLOP/s', 'tiled/cuBLAS', 'cpu GFLOP/s', 'ts GFLOP/s'],
   gemmRows.map((r) => [`${r.size}²`, f(r.cublas), f(r.tiled), r.cublas && r.tiled ? (r.tiled / r.cublas).toFixed(2) : '–', f(r.cpu), f(r.ts)]),
 );
-const epochLine = `dense-res (h=256, batch 128, 60,000 rows), epoch 2, median of ${epochs.cuda.length}: cuda ${median(epochs.cuda).toFixed(3)} s ` +
-  `(best ${min(epochs.cuda).toFixed(3)}), cpu ${median(epochs.cpu).toFixed(3)} s: **${epochRatio.toFixed(1)}×** (target ≥ 10×).`;
-const header = `Command: \`node bench/cuda.js${quick ? ' --quick' : ''} --rounds ${rounds}\` on ${device}, host ${os.cpus().length} × ${os.cpus()[0].model.trim()}, ` +
+const epochTable = markdownTable(
+  ['dense-res epoch (h=256, batch 128, 60,000 rows)', 'seconds (median)', 'best', 'time / cuda\'s'],
+  Object.entries(epochs).map(([name, times]) => [name, median(times).toFixed(3), min(times).toFixed(3), (median(times) / median(epochs.cuda)).toFixed(2)]),
+);
+const epochLine = `Epoch 2 of 2, median of ${epochs.cuda.length} interleaved rounds: cuda is **${epochRatio.toFixed(1)}×** faster than ${cpuName} (target ≥ 10×)` +
+  (torchCuda ? `; PyTorch on the same GPU takes ${(median(epochs['PyTorch cuda']) / median(epochs.cuda)).toFixed(2)}× cuda's time.` : '; no CUDA PyTorch was found to compare with.');
+const header = `Command: \`node bench/cuda.js${quick ? ' --quick' : ''} --rounds ${rounds}\` on ${device}, host ${os.cpus().length} × ${os.cpus()[0].model.trim()} ` +
+  `(the cpu GEMM column uses OpenBLAS with ${/** @type {any} */ (cpu).info().blasThreads} threads), ` +
   `${new Date().toISOString().slice(0, 10)}. Medians of interleaved rounds; GPU calls include a device synchronize.`;
-console.log(`\n${table}\n\n${epochLine}`);
+console.log(`\n${table}\n\n${epochTable}\n\n${epochLine}`);
 writeResult('cuda', { date: new Date().toISOString(), device, info, gemm: gemmRows, epochs });
-if (!args.includes('--no-readme')) updateReadmeSection('cuda', `## CUDA vs CPU\n\n${header}\n\n${table}\n\n${epochLine}`);
+if (!args.includes('--no-readme')) updateReadmeSection('cuda', `## CUDA vs CPU\n\n${header}\n\n${table}\n\n${epochTable}\n\n${epochLine}`);

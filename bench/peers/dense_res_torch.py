@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""dense-res peer: PyTorch on the CPU, nn.Parameter tensors + autograd + torch.optim.SGD.
+"""dense-res peer: PyTorch (CPU, or CUDA with --device cuda), nn.Parameter tensors + autograd + torch.optim.SGD.
 
 The model of the `dense-res` experiment (see bench/peers/README.md), float32:
   L1: Z1 = [X,1] W1,           N1 = LN(Z1),       H1 = relu(N1)
@@ -10,6 +10,10 @@ LN is torch.nn.functional.layer_norm (PyTorch's fused kernel); log-softmax + NLL
 is F.cross_entropy (fused log_softmax + nll_loss, the same numbers).
 
     /usr/bin/python3 bench/peers/dense_res_torch.py --epochs 2 --train-size 512
+    python3 bench/peers/dense_res_torch.py --device cuda --epochs 2     (on a GPU machine)
+
+With --device cuda the data set, the model and every step live on the GPU; the
+per-step loss.item() synchronizes, as gradnode's loop reads its loss every step.
 
 Prints one JSON line per epoch on stdout; diagnostics go to stderr.
 """
@@ -29,6 +33,7 @@ def parse_args():
     p.add_argument('--threads', type=int, default=1,
                    help='torch.set_num_threads (intra-op OpenMP threads); default 1, measured best on a 2-core host '
                         'where OpenBLAS already runs its own threads inside each GEMM')
+    p.add_argument('--device', default='cpu', help="torch device: 'cpu' (default) or 'cuda'")
     return p.parse_args()
 
 
@@ -61,7 +66,7 @@ class DenseRes(torch.nn.Module):
 
 
 def train_steps(model, opt, x, y, steps):
-    ones = torch.ones(x.shape[0], 1)
+    ones = torch.ones(x.shape[0], 1, device=x.device)
     losses = []
     for _ in range(steps):
         opt.zero_grad(set_to_none=True)
@@ -94,37 +99,45 @@ def main():
     _, blas_threads = openblas(args.blas_threads)
     threads = (f'torch intra-op {torch.get_num_threads()} (set_num_threads), '
                f'OpenBLAS {blas_threads if blas_threads is not None else "?"} threads')
+    dev = torch.device(args.device)
+    if dev.type == 'cuda':
+        if not torch.cuda.is_available():
+            print(f'dense_res_torch: --device cuda, but torch {torch.__version__} sees no CUDA device', file=sys.stderr)
+            sys.exit(2)
+        threads = f'{torch.cuda.get_device_name(dev)} (torch {torch.__version__})'
     print(f'dense_res_torch: torch {torch.__version__}, {threads}', file=sys.stderr)
 
     torch.manual_seed(args.seed)
     sanity(args)
 
     rng = np.random.default_rng(args.seed)
-    X = torch.from_numpy(rng.random((args.train_size, D), dtype=np.float32))
-    Y = torch.from_numpy(rng.integers(0, CLASSES, args.train_size).astype(np.int64))
+    X = torch.from_numpy(rng.random((args.train_size, D), dtype=np.float32)).to(dev)
+    Y = torch.from_numpy(rng.integers(0, CLASSES, args.train_size).astype(np.int64)).to(dev)
     gen = torch.Generator().manual_seed(args.seed)
-    model = DenseRes(D, args.hidden, CLASSES, not args.no_layernorm, gen)
+    model = DenseRes(D, args.hidden, CLASSES, not args.no_layernorm, gen).to(dev)
     opt = torch.optim.SGD(model.parameters(), lr=args.lr)
     B = args.batch_size
     n_batches = math.ceil(args.train_size / B)
     if args.max_batches > 0:
         n_batches = min(n_batches, args.max_batches)
-    ones_full = torch.ones(B, 1)
+    ones_full = torch.ones(B, 1, device=dev)
 
     for epoch in range(1, args.epochs + 1):
         start = time.perf_counter()
-        perm = torch.from_numpy(rng.permutation(args.train_size))
+        perm = torch.from_numpy(rng.permutation(args.train_size)).to(dev)
         total, seen = 0.0, 0
         for i in range(n_batches):
             idx = perm[i * B:(i + 1) * B]
             x, y = X.index_select(0, idx), Y.index_select(0, idx)
-            ones = ones_full if x.shape[0] == B else torch.ones(x.shape[0], 1)
+            ones = ones_full if x.shape[0] == B else torch.ones(x.shape[0], 1, device=dev)
             opt.zero_grad(set_to_none=True)
             loss = F.cross_entropy(model(x, ones), y)
             loss.backward()
             opt.step()
             total += loss.item() * x.shape[0]
             seen += x.shape[0]
+        if dev.type == 'cuda':
+            torch.cuda.synchronize()
         seconds = time.perf_counter() - start
         print_epoch(epoch, seconds, n_batches, total / seen, threads)
 
