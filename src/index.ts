@@ -18,3 +18,4 @@ export * as optim from './optim';
 export * as data from './data';
 export * as io from './io';
 export * as report from './report';
+export * as cuda from './cuda';

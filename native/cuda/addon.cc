@@ -21,6 +21,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   registerEntryPoint<Fill>(env, exports, "fill");
   registerEntryPoint<Cast>(env, exports, "cast");
   registerEntryPoint<Synchronize>(env, exports, "synchronize");
+  registerEntryPoint<EmptyCache>(env, exports, "emptyCache");
+  registerEntryPoint<MemoryStats>(env, exports, "memoryStats");
   registerEntryPoint<SetGemm>(env, exports, "setGemm");
   registerEntryPoint<Gemm>(env, exports, "gemm");
   // Kernel families (families.h), in the CpuAddon order of src/backend/cpu.ts.

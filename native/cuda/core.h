@@ -19,6 +19,8 @@ Napi::Value Copy2d(const Napi::CallbackInfo& info);
 Napi::Value Fill(const Napi::CallbackInfo& info);
 Napi::Value Cast(const Napi::CallbackInfo& info);
 Napi::Value Synchronize(const Napi::CallbackInfo& info);
+Napi::Value EmptyCache(const Napi::CallbackInfo& info);   // the caching allocator (over allocator.h)
+Napi::Value MemoryStats(const Napi::CallbackInfo& info);
 Napi::Value Info(const Napi::CallbackInfo& info);         // info.cu
 Napi::Value Gemm(const Napi::CallbackInfo& info);         // gemm.cu
 Napi::Value SetGemm(const Napi::CallbackInfo& info);

@@ -47,7 +47,8 @@
 //
 // A DeviceArray (the JS view) is { handle, offset, length, dtype }:
 //   handle: a Napi::External<DeviceAllocation> made by alloc(), type-tagged with kAllocationTag so no other
-//           External (or object) passes as one; freed by its finalizer (cudaFree), never explicitly.
+//           External (or object) passes as one; freed by its finalizer (deviceFree of the caching allocator,
+//           allocator.h), never explicitly.
 //   offset, length: integers (elements), offset + length <= the allocation's length.
 //   dtype: 'float32' | 'float64', equal to the allocation's.
 #pragma once

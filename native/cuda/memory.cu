@@ -1,8 +1,11 @@
 // Device memory: alloc (zero-filled), upload, download, copy, fill, cast,
-// synchronize. An allocation is a type-tagged External<DeviceAllocation>
-// (see device.h) freed by its finalizer; its size is reported to V8 as
-// external memory so that garbage collection runs when much device memory is
-// held by unreachable tensors.
+// synchronize, emptyCache, memoryStats. An allocation is a type-tagged
+// External<DeviceAllocation> (see device.h) freed by its finalizer; its size
+// is reported to V8 as external memory so that garbage collection runs when
+// much device memory is held by unreachable tensors. Memory comes from the
+// caching allocator of allocator.h (a stream-ordered pool: a finalizer's
+// free neither synchronizes nor returns memory to the driver).
+#include "cuda/allocator.h"
 #include "cuda/core.h"
 #include "cuda/device.h"
 
@@ -12,12 +15,12 @@ namespace {
 const char* const kDTypeNames[] = {"float32", "float64"};
 
 void finalizeAllocation(Napi::Env env, DeviceAllocation* allocation) {
-  if (allocation->ptr && cudaFree(allocation->ptr) != cudaSuccess) {
+  const int64_t bytes = allocation->length * (allocation->dtype == 0 ? 4 : 8);
+  if (allocation->ptr && deviceFree(allocation->ptr, static_cast<size_t>(bytes)) != cudaSuccess) {
     // Ignored (at exit the runtime may be gone), but cleared: a finalizer runs
     // between arbitrary calls, and the next checkLaunch() must not read it back.
     cudaGetLastError();
   }
-  const int64_t bytes = allocation->length * (allocation->dtype == 0 ? 4 : 8);
   Napi::MemoryManagement::AdjustExternalMemory(env, -bytes);
   delete allocation;
 }
@@ -53,13 +56,11 @@ Napi::Value Alloc(const Napi::CallbackInfo& info) {
   const int64_t length = args.integer(1, "length", 0, int64_t(1) << 40);
   const size_t bytes = static_cast<size_t>(length) * (dtype == 0 ? 4 : 8);
   void* ptr = nullptr;
-  // At least one element, so that alloc(_, 0) also fails without a device.
-  args.check(cudaMalloc(&ptr, bytes > 0 ? bytes : 8), "cudaMalloc");
-  cudaError_t status = cudaMemset(ptr, 0, bytes > 0 ? bytes : 8);
-  if (status != cudaSuccess) {
-    cudaFree(ptr);
-    args.check(status, "cudaMemset");
-  }
+  const char* call = "cudaMalloc";
+  // Zero-filled on stream 0 (a reused pool block holds old data); at least
+  // kMinAllocationBytes, so that alloc(_, 0) also fails without a device.
+  const cudaError_t status = deviceAllocZeroed(&ptr, bytes, &call);  // sets call on failure: read it after
+  args.check(status, call);
   auto* allocation = new DeviceAllocation{ptr, length, dtype};
   Napi::External<DeviceAllocation> handle =
       Napi::External<DeviceAllocation>::New(info.Env(), allocation, finalizeAllocation);
@@ -208,6 +209,31 @@ Napi::Value Synchronize(const Napi::CallbackInfo& info) {
   CudaArgs args(info, "synchronize", 0);
   args.check(cudaDeviceSynchronize(), "cudaDeviceSynchronize");
   return info.Env().Undefined();
+}
+
+// emptyCache(): returns the pool's cached, unused blocks to the driver (synchronizes); a no-op in
+// cudaMalloc mode and before the first alloc.
+Napi::Value EmptyCache(const Napi::CallbackInfo& info) {
+  CudaArgs args(info, "emptyCache", 0);
+  const char* call = "emptyCache";
+  const cudaError_t status = emptyCache(&call);  // sets call on failure: read it after
+  args.check(status, call);
+  return info.Env().Undefined();
+}
+
+// memoryStats() -> { allocator, allocatedBytes, peakAllocatedBytes, liveAllocations, reservedBytes }; never
+// throws a CUDA error.
+Napi::Value MemoryStats(const Napi::CallbackInfo& info) {
+  CudaArgs args(info, "memoryStats", 0);
+  const AllocatorStats stats = allocatorStats();
+  Napi::Env env = info.Env();
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("allocator", Napi::String::New(env, allocatorModeName(stats.mode)));
+  out.Set("allocatedBytes", Napi::Number::New(env, static_cast<double>(stats.allocatedBytes)));
+  out.Set("peakAllocatedBytes", Napi::Number::New(env, static_cast<double>(stats.peakAllocatedBytes)));
+  out.Set("liveAllocations", Napi::Number::New(env, static_cast<double>(stats.liveAllocations)));
+  out.Set("reservedBytes", Napi::Number::New(env, static_cast<double>(stats.reservedBytes)));
+  return out;
 }
 
 }  // namespace gradnode::cuda

@@ -41,6 +41,30 @@ export interface CudaAddonInfo {
   enums: { activations: string[]; binaryOps: string[]; unaryOps: string[]; reduceOps: string[] };
 }
 
+/**
+ * The device allocator's counters (memoryStats()). Allocations come from a
+ * caching allocator (native/cuda/allocator.h): CUDA's stream-ordered memory
+ * pool, which keeps freed blocks for reuse ('pool'), or plain
+ * cudaMalloc/cudaFree where the device has no memory pools or
+ * GRADNODE_CUDA_ALLOCATOR=malloc is set ('cudaMalloc'). 'none' until the
+ * first successful alloc() (and always without a device), with every count 0.
+ */
+export interface CudaMemoryStats {
+  allocator: 'pool' | 'cudaMalloc' | 'none';
+  /** Bytes of the live allocations (each alloc() counts at least 8 bytes). */
+  allocatedBytes: number;
+  /** The largest allocatedBytes so far (never reset). */
+  peakAllocatedBytes: number;
+  /** Allocations not yet freed by their finalizer. */
+  liveAllocations: number;
+  /**
+   * Device memory the allocator holds: in 'pool' mode the pool's reserved
+   * memory (live allocations + cached free blocks); allocatedBytes in
+   * 'cudaMalloc' mode; 0 in 'none'.
+   */
+  reservedBytes: number;
+}
+
 /** The memory functions of the addon (native/cuda/memory.cu). */
 export interface CudaMemoryAddon {
   /** dtype: 0 float32, 1 float64. Zero-filled. */
@@ -57,6 +81,16 @@ export interface CudaMemoryAddon {
   /** float32 <-> float64 (or the same dtype); same length. */
   cast(src: DeviceArray, dst: DeviceArray): void;
   synchronize(): void;
+  /**
+   * Returns the pool's cached, unused blocks to the driver (waits for every
+   * queued kernel first), e.g. before handing the GPU to another process.
+   * A no-op in 'cudaMalloc' mode and before the first alloc(); throws an
+   * Error naming the CUDA call ("emptyCache: cudaMemPoolTrimTo failed: ...")
+   * when it fails.
+   */
+  emptyCache(): void;
+  /** The allocator's counters; never throws (zeros and 'none' without a device). */
+  memoryStats(): CudaMemoryStats;
 }
 
 /**
@@ -74,7 +108,8 @@ export interface CudaAddon extends KernelAddon, CudaMemoryAddon {
 
 /** Every function the addon must export. */
 export const CUDA_ADDON_FUNCTIONS: readonly (keyof CudaAddon)[] = [
-  'info', 'alloc', 'upload', 'download', 'copy', 'copy2d', 'fill', 'cast', 'synchronize', 'setGemm',
+  'info', 'alloc', 'upload', 'download', 'copy', 'copy2d', 'fill', 'cast', 'synchronize', 'emptyCache',
+  'memoryStats', 'setGemm',
   'gemm', 'biasActivationForward', 'biasActivationBackward', 'layerNormForward', 'layerNormBackward',
   'logSoftmaxNllForward', 'logSoftmaxNllBackward', 'im2col', 'col2im', 'binary', 'unary', 'scale',
   'axpy', 'copyStrided', 'reduce', 'argmax', 'gather', 'scatterAdd',

@@ -5,6 +5,25 @@ import { loadCpuBackend } from '../backend/cpu';
 import { cudaAddonInfo, loadCudaAddon } from '../backend/cuda_addon';
 import type { Command } from './command';
 
+/**
+ * The CUDA allocator's mode (memoryStats().allocator) and GRADNODE_CUDA_ALLOCATOR.
+ * The mode is chosen at the first allocation, so with a device one float is
+ * allocated first (freed by GC); without one the mode stays 'none'.
+ */
+function cudaAllocator(deviceCount: number): { mode: string; env: string | null } | null {
+  const load = loadCudaAddon();
+  if (!load.ok) return null;
+  const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+  let mode: string;
+  try {
+    if (deviceCount > 0) load.addon.alloc(0, 1);
+    mode = load.addon.memoryStats().allocator;
+  } catch (err) {
+    mode = `unknown: ${message(err)}`;
+  }
+  return { mode, env: process.env.GRADNODE_CUDA_ALLOCATOR ?? null };
+}
+
 export function doctorReport(): Record<string, unknown> {
   const cpu = loadCpuBackend();
   const cudaLoad = loadCudaAddon();
@@ -19,7 +38,7 @@ export function doctorReport(): Record<string, unknown> {
     defaultBackend: getBackend().name,
     cpuAddon: cpu.ok ? { file: cpu.file, ...cpu.info } : null,
     cudaAddon: cuda
-      ? { built: true, file: cuda.file, ...cuda.info, enums: undefined }
+      ? { built: true, file: cuda.file, ...cuda.info, enums: undefined, allocator: cudaAllocator(cuda.info.deviceCount) }
       : { built: !cudaLoad.ok && cudaLoad.built, reason: cudaLoad.ok ? 'info() failed' : cudaLoad.reason },
   };
 }
@@ -61,6 +80,11 @@ export const doctor: Command = {
         ...devices.map((d, i) => `CUDA device ${i}   ${d}`),
         `cuBLAS          ${cublas.loaded ? `loaded from ${cublas.path}` : `not loaded: ${cublas.reason}`}; gemm uses ${cuda.gemm}`,
       );
+      const allocator = cuda.allocator as { mode: string; env: string | null } | null;
+      if (allocator) {
+        lines.push(`CUDA allocator  ${allocator.mode}${allocator.mode === 'none' ? ' (no device)' : ''}` +
+          `${allocator.env !== null ? `; GRADNODE_CUDA_ALLOCATOR=${allocator.env}` : ''}`);
+      }
     } else {
       lines.push(`cuda addon      ${cuda.built ? 'built but unusable' : 'not built'}: ${cuda.reason}`);
     }

@@ -52,7 +52,8 @@ test('the cuda addon is built where nvcc is installed and exports the whole cont
     return;
   }
   t.true(load.file.endsWith('gradnode_cuda.node'));
-  t.pass();
+  t.is(typeof load.addon.emptyCache, 'function');
+  t.is(typeof load.addon.memoryStats, 'function');
 });
 
 test('the build script prints one line and succeeds without nvcc, even with --strict', (t) => {
@@ -95,11 +96,48 @@ test('without a device, alloc and synchronize throw JS errors naming the call an
   if (hasDevice(addon)) return t.pass();
   const err = t.throws(() => addon.alloc(0, 16));
   t.is(err!.constructor, Error);
-  t.regex(err!.message, /^alloc: cudaMalloc failed: .+ \(cuda\w+\)$/);
-  t.throws(() => addon.alloc(1, 0), { message: /^alloc: cudaMalloc failed/ });
+  // The allocator's first call (cudaGetDevice, choosing the mode) is the one that fails.
+  t.regex(err!.message, /^alloc: cuda\w+( \(\w+\))? failed: .+ \(cuda\w+\)$/);
+  t.throws(() => addon.alloc(1, 0), { message: /^alloc: cuda\w+( \(\w+\))? failed: / });
   t.throws(() => addon.synchronize(), { message: /^synchronize: cudaDeviceSynchronize failed/ });
   t.throws(() => addon.setGemm('cublas'), { message: /^setGemm: cuBLAS is not loaded/ });
   t.notThrows(() => addon.setGemm('tiled'));
+});
+
+test('without a device, memoryStats() reports allocator none and zeros, emptyCache() is a no-op', (t) => {
+  const addon = addonOrSkip(t);
+  if (!addon) return t.pass();
+  if (hasDevice(addon)) return t.pass();
+  const none = { allocator: 'none', allocatedBytes: 0, peakAllocatedBytes: 0, liveAllocations: 0, reservedBytes: 0 };
+  t.deepEqual(addon.memoryStats(), none);
+  t.throws(() => addon.alloc(0, 1024));
+  t.deepEqual(addon.memoryStats(), none, 'a failed alloc counts nothing and chooses no mode');
+  // Nothing was ever allocated, so nothing is cached: no CUDA call, no error.
+  t.is(addon.emptyCache(), undefined);
+  t.deepEqual(addon.memoryStats(), none);
+  const any = addon as unknown as Record<string, (...args: unknown[]) => unknown>;
+  t.throws(() => any.memoryStats(1), { instanceOf: TypeError, message: 'memoryStats: expects 0 arguments, got 1' });
+  t.throws(() => any.emptyCache(1), { instanceOf: TypeError, message: 'emptyCache: expects 0 arguments, got 1' });
+});
+
+test('with a device, memoryStats() follows alloc() and emptyCache() does not throw', (t) => {
+  const addon = addonOrSkip(t);
+  if (!addon) return t.pass();
+  if (!hasDevice(addon)) return t.pass();
+  const before = addon.memoryStats();
+  const handle = addon.alloc(1, 1000);
+  const after = addon.memoryStats();
+  t.true(after.allocator === 'pool' || after.allocator === 'cudaMalloc', after.allocator);
+  if (process.env.GRADNODE_CUDA_ALLOCATOR === 'malloc') t.is(after.allocator, 'cudaMalloc');
+  t.is(after.liveAllocations, before.liveAllocations + 1);
+  t.is(after.allocatedBytes, before.allocatedBytes + 8000);
+  t.true(after.peakAllocatedBytes >= after.allocatedBytes);
+  t.true(after.reservedBytes >= after.allocatedBytes);
+  const out = new Float64Array(1000).fill(1);
+  addon.download({ handle, offset: 0, length: 1000, dtype: 'float64' }, out);
+  t.true(out.every((v) => v === 0), 'zero-filled');
+  t.notThrows(() => addon.emptyCache());
+  t.log(`memoryStats: ${JSON.stringify(addon.memoryStats())}`);
 });
 
 test('arguments are checked before any CUDA call: TypeError / RangeError naming kernel and argument', (t) => {

@@ -47,6 +47,23 @@ test('memory: alloc is zero-filled, fromHost/toHost round-trip, views share memo
   t.true(addon.downloads >= 5);
 });
 
+test('the mock addon\'s memoryStats() follows its allocations; emptyCache() is a no-op', (t) => {
+  const { addon, cuda } = mockCuda();
+  t.deepEqual(addon.memoryStats(), { allocator: 'cudaMalloc', allocatedBytes: 0, peakAllocatedBytes: 0, liveAllocations: 0, reservedBytes: 0 });
+  const a = cuda.alloc('float64', 6);
+  cuda.alloc('float32', 0);  // counts 8 bytes, as the addon
+  cuda.fromHost(Float32Array.from([1, 2, 3]));
+  const stats = addon.memoryStats();
+  t.is(stats.liveAllocations, 3);
+  t.is(stats.allocatedBytes, 48 + 8 + 12);
+  t.is(stats.peakAllocatedBytes, 68);
+  t.is(stats.reservedBytes, 68);
+  addon.emptyCache();
+  t.is(addon.emptyCacheCalls, 1);
+  t.deepEqual([...cuda.toHost(a)], [0, 0, 0, 0, 0, 0]);
+  t.deepEqual(addon.memoryStats(), stats);
+});
+
 test('a cuda tensor refuses host access through .data and moves only through toArray / item / to()', (t) => {
   const { addon, cuda } = mockCuda();
   const x = Tensor.from([[1, 2], [3, 4]], { backend: cuda });

@@ -4,10 +4,18 @@
  * storage, views, memory functions, the kernel wrapping, residency) runs and
  * is tested on machines without a GPU. Kernels resolve every DeviceArray to
  * its host view and run the ts reference. It counts host↔device copies.
+ *
+ * memoryStats() follows the allocations like the addon's counters: alloc()
+ * adds (at least 8 bytes, as the addon), garbage collection of a handle
+ * (FinalizationRegistry, as the addon's External finalizer) subtracts. The
+ * mock caches nothing, so it reports allocator 'cudaMalloc' (the uncached
+ * mode: reservedBytes = allocatedBytes), and emptyCache() is a no-op that
+ * counts its calls.
  */
 import type { DeviceArray, FloatArray } from '../../src/backend/backend';
 import { ACTIVATIONS, BINARY_OPS, REDUCE_OPS, UNARY_OPS } from '../../src/backend/backend';
 import type { CudaKernelAddon } from '../../src/backend/cuda';
+import type { CudaMemoryStats } from '../../src/backend/cuda_addon';
 import { hostMemory } from '../../src/backend/host';
 import { tsBackend as ts } from '../../src/backend/ts';
 
@@ -16,7 +24,13 @@ type Maybe = DeviceArray | null | undefined;
 export class MockCudaAddon implements CudaKernelAddon {
   uploads = 0;
   downloads = 0;
+  emptyCacheCalls = 0;
   private readonly memory = new WeakMap<object, FloatArray>();
+  private readonly stats = { allocatedBytes: 0, peakAllocatedBytes: 0, liveAllocations: 0 };
+  private readonly freed = new FinalizationRegistry<number>((bytes) => {
+    this.stats.allocatedBytes -= bytes;
+    this.stats.liveAllocations -= 1;
+  });
 
   /** The host view behind a DeviceArray, checked like the native addon checks it. */
   resolve(d: DeviceArray): FloatArray {
@@ -35,7 +49,13 @@ export class MockCudaAddon implements CudaKernelAddon {
 
   alloc(dtype: number, length: number): object {
     const handle = {};
-    this.memory.set(handle, dtype === 1 ? new Float64Array(length) : new Float32Array(length));
+    const data = dtype === 1 ? new Float64Array(length) : new Float32Array(length);
+    this.memory.set(handle, data);
+    const bytes = Math.max(data.byteLength, 8);
+    this.stats.allocatedBytes += bytes;
+    this.stats.liveAllocations += 1;
+    this.stats.peakAllocatedBytes = Math.max(this.stats.peakAllocatedBytes, this.stats.allocatedBytes);
+    this.freed.register(handle, bytes);
     return handle;
   }
   upload(src: FloatArray, dst: DeviceArray): void { this.uploads++; hostMemory.copy(src, this.resolve(dst)); }
@@ -47,6 +67,10 @@ export class MockCudaAddon implements CudaKernelAddon {
   fill(dst: DeviceArray, value: number): void { hostMemory.fill(this.resolve(dst), value); }
   cast(src: DeviceArray, dst: DeviceArray): void { hostMemory.cast(this.resolve(src), this.resolve(dst)); }
   synchronize(): void {}
+  emptyCache(): void { this.emptyCacheCalls++; }
+  memoryStats(): CudaMemoryStats {
+    return { allocator: 'cudaMalloc', ...this.stats, reservedBytes: this.stats.allocatedBytes };
+  }
 
   gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, a: DeviceArray, lda: number,
        b: DeviceArray, ldb: number, beta: number, c: DeviceArray, ldc: number): void {

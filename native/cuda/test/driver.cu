@@ -5,14 +5,17 @@
 // PASS/FAIL per check, checks that the reductions are bitwise reproducible
 // (two runs, same bits), then checks gemm (cuda-core's launchGemm, tiled and
 // cuBLAS when it loads) and times it: GFLOP/s of the tiled kernel vs cuBLAS at
-// 1024² .. 4096² (float and double).
+// 1024² .. 4096² (float and double). The caching allocator (allocator.h) is
+// checked in both modes (a reused block comes back zeroed through
+// deviceAllocZeroed, the path of the addon's alloc(); the counters) and timed:
+// µs per alloc+free pair, pool vs cudaMalloc.
 //
 //   gradnode_cuda_driver [--no-bench] [--bench-only]
 //   exit status: 0 all passed, 1 a check failed, 2 no CUDA device.
 //
 // Built by CMake (target gradnode_cuda_driver), or by hand:
 //   nvcc -std=c++17 -O3 -arch=sm_90 -I native -DGRADNODE_CUDA_NO_NAPI native/cuda/test/driver.cu
-//     native/cuda/{gemm,activations,elementwise,gather,im2col,layernorm,reduce,softmax_xent}.cu -ldl -o driver
+//     native/cuda/{allocator,gemm,activations,elementwise,gather,im2col,layernorm,reduce,softmax_xent}.cu -ldl -o driver
 //   (one command line)
 //
 // Tolerances follow the project's parity tests: |got - want| <=
@@ -35,6 +38,7 @@
 #include <string>
 #include <vector>
 
+#include "cuda/allocator.h"
 #include "cuda/gemm.h"
 #include "cuda/launchers.h"
 
@@ -764,6 +768,179 @@ void benchKernels() {
               bytes / (ms * 1e-3) / 1e9);
 }
 
+// ---- the caching allocator --------------------------------------------------------------------
+
+std::string cudaFailure(const char* call, cudaError_t e) {
+  return std::string(call ? call : "?") + " failed: " + cudaGetErrorString(e);
+}
+
+/** Switches the allocator's mode; false (after a FAIL) when it cannot. */
+bool useMode(AllocatorMode mode, const std::string& name) {
+  const char* call = nullptr;
+  cudaError_t e = emptyCache(&call);
+  if (e == cudaSuccess) e = setAllocatorModeForTesting(mode, &call);
+  if (e != cudaSuccess) {
+    report(false, name, cudaFailure(call, e));
+    return false;
+  }
+  return true;
+}
+
+/** Whether the device has memory pools (kPool can be tested). */
+bool poolsSupported() {
+  int device = 0, supported = 0;
+  return cudaGetDevice(&device) == cudaSuccess &&
+         cudaDeviceGetAttribute(&supported, cudaDevAttrMemoryPoolsSupported, device) == cudaSuccess && supported;
+}
+
+/**
+ * In `mode`: a block filled with a pattern and freed comes back (same size)
+ * zero-filled from deviceAllocZeroed; in pool mode it is the same block. Then
+ * the counters: live count and bytes up and down, peak, reserved.
+ */
+void testAllocatorMode(AllocatorMode mode) {
+  const std::string tag = std::string("allocator ") + allocatorModeName(mode);
+  if (!useMode(mode, tag + " select mode")) return;
+  const char* call = nullptr;
+  const size_t bytes = (size_t(1) << 20) + 24;  // not a multiple of the pool's granularity
+  void* first = nullptr;
+  cudaError_t e = deviceAlloc(&first, bytes, &call);
+  if (e != cudaSuccess) {
+    report(false, tag + " deviceAlloc", cudaFailure(call, e));
+    return;
+  }
+  e = cudaMemset(first, 0xAB, bytes);
+  if (e == cudaSuccess) e = deviceFree(first, bytes);
+  void* again = nullptr;
+  if (e == cudaSuccess) e = deviceAllocZeroed(&again, bytes, &call);
+  if (e != cudaSuccess) {
+    report(false, tag + " pattern, free, deviceAllocZeroed", cudaGetErrorString(e));
+    cudaGetLastError();
+    return;
+  }
+  std::vector<unsigned char> host(bytes, 0xFF);
+  e = cudaMemcpy(host.data(), again, bytes, cudaMemcpyDeviceToHost);
+  const bool zeros = e == cudaSuccess && std::all_of(host.begin(), host.end(), [](unsigned char c) { return c == 0; });
+  report(zeros, tag + " a reallocated block comes back zero-filled",
+         e != cudaSuccess ? cudaFailure("cudaMemcpy", e) : zeros ? "" : "nonzero bytes after deviceAllocZeroed");
+  if (mode == AllocatorMode::kPool) {
+    report(again == first, tag + " reuses the freed block of the same size (stream-ordered, no synchronization)");
+  }
+  deviceFree(again, bytes);
+
+  // counters
+  const AllocatorStats s0 = allocatorStats();
+  const size_t sizes[3] = {0, 4096, 3 << 20};  // 0 counts as kMinAllocationBytes
+  const uint64_t total = kMinAllocationBytes + 4096 + (3 << 20);
+  void* p[3] = {nullptr, nullptr, nullptr};
+  bool ok = true;
+  for (int i = 0; i < 3; ++i) ok = ok && deviceAlloc(&p[i], sizes[i], &call) == cudaSuccess;
+  const AllocatorStats s1 = allocatorStats();
+  report(ok && s1.mode == mode && s1.liveAllocations == s0.liveAllocations + 3 &&
+             s1.allocatedBytes == s0.allocatedBytes + total && s1.peakAllocatedBytes >= s1.allocatedBytes &&
+             s1.reservedBytes >= s1.allocatedBytes,
+         tag + " stats after 3 allocations: live +3, bytes +" + std::to_string(total) + ", peak, reserved",
+         "live " + std::to_string(s1.liveAllocations) + " bytes " + std::to_string(s1.allocatedBytes) + " peak " +
+             std::to_string(s1.peakAllocatedBytes) + " reserved " + std::to_string(s1.reservedBytes));
+  deviceFree(p[2], sizes[2]);
+  const AllocatorStats s2 = allocatorStats();
+  report(s2.liveAllocations == s0.liveAllocations + 2 && s2.allocatedBytes == s0.allocatedBytes + total - (3 << 20) &&
+             s2.peakAllocatedBytes == s1.peakAllocatedBytes,
+         tag + " stats after a free: live -1, bytes down, peak kept");
+  deviceFree(p[0], sizes[0]);
+  deviceFree(p[1], sizes[1]);
+  const AllocatorStats s3 = allocatorStats();
+  report(s3.liveAllocations == s0.liveAllocations && s3.allocatedBytes == s0.allocatedBytes &&
+             s3.peakAllocatedBytes == s1.peakAllocatedBytes,
+         tag + " stats back to the start after freeing all");
+  if (mode == AllocatorMode::kPool) {
+    report(s3.reservedBytes >= uint64_t(3) << 20, tag + " freed memory stays reserved (cached)",
+           "reserved " + std::to_string(s3.reservedBytes));
+    e = emptyCache(&call);
+    const AllocatorStats s4 = allocatorStats();
+    // Nothing of ours is live; another user of the default pool (a library) may still hold blocks.
+    int device = 0;
+    cudaMemPool_t pool = nullptr;
+    uint64_t used = 0;
+    const bool queried = cudaGetDevice(&device) == cudaSuccess && cudaDeviceGetDefaultMemPool(&pool, device) == cudaSuccess &&
+                         cudaMemPoolGetAttribute(pool, cudaMemPoolAttrUsedMemCurrent, &used) == cudaSuccess;
+    report(e == cudaSuccess && queried && (used == 0 ? s4.reservedBytes == 0 : s4.reservedBytes < s3.reservedBytes),
+           tag + " emptyCache releases the cached bytes", e != cudaSuccess ? cudaFailure(call, e) :
+           "reserved " + std::to_string(s3.reservedBytes) + " -> " + std::to_string(s4.reservedBytes) + ", pool used " +
+           std::to_string(used));
+  } else {
+    report(emptyCache(&call) == cudaSuccess, tag + " emptyCache is a no-op");
+  }
+}
+
+void testAllocator() {
+  if (poolsSupported()) testAllocatorMode(AllocatorMode::kPool);
+  else std::printf("allocator: the device has no memory pools; pool mode not tested\n");
+  testAllocatorMode(AllocatorMode::kCudaMalloc);
+  useMode(AllocatorMode::kNone, "allocator back to the default mode");
+}
+
+/**
+ * µs per alloc+free pair (host time, synchronized at the end) of `pairs`
+ * requests of 4 KiB .. 4 MiB (log-uniform), 16 live at a time like the
+ * tensors of a training step; -1 after a FAIL.
+ */
+double timeAllocator(AllocatorMode mode, int pairs) {
+  const std::string tag = std::string("allocator ") + allocatorModeName(mode) + " bench";
+  if (!useMode(mode, tag + " select mode")) return -1;
+  std::mt19937_64 gen(7);
+  std::uniform_real_distribution<double> logSize(std::log(4096.0), std::log(4194304.0));
+  std::vector<size_t> sizes(pairs);
+  for (auto& b : sizes) b = static_cast<size_t>(std::exp(logSize(gen))) & ~size_t(255);
+  constexpr int kLive = 16;
+  void* ring[kLive] = {};
+  size_t ringBytes[kLive] = {};
+  const char* call = nullptr;
+  cudaError_t e = cudaSuccess;
+  auto run = [&](int count) {
+    for (int i = 0; i < count && e == cudaSuccess; ++i) {
+      const int slot = i % kLive;
+      if (ring[slot]) e = deviceFree(ring[slot], ringBytes[slot]);
+      if (e != cudaSuccess) call = "deviceFree";
+      ring[slot] = nullptr;
+      if (e == cudaSuccess) e = deviceAlloc(&ring[slot], sizes[i], &call);
+      ringBytes[slot] = sizes[i];
+    }
+    for (int slot = 0; slot < kLive; ++slot) {
+      const cudaError_t f = ring[slot] ? deviceFree(ring[slot], ringBytes[slot]) : cudaSuccess;
+      if (f != cudaSuccess && e == cudaSuccess) {
+        e = f;
+        call = "deviceFree";
+      }
+      ring[slot] = nullptr;
+    }
+    if (e == cudaSuccess && (e = cudaDeviceSynchronize()) != cudaSuccess) call = "cudaDeviceSynchronize";
+  };
+  run(std::min(pairs, 200));  // warm-up: fills the pool
+  const auto t0 = std::chrono::steady_clock::now();
+  run(pairs);
+  const auto t1 = std::chrono::steady_clock::now();
+  if (e != cudaSuccess) {
+    report(false, tag, cudaFailure(call, e));
+    return -1;
+  }
+  return std::chrono::duration<double, std::micro>(t1 - t0).count() / pairs;
+}
+
+void benchAllocator() {
+  const int pairs = 20000;
+  const double pool = poolsSupported() ? timeAllocator(AllocatorMode::kPool, pairs) : -1;
+  const double plain = timeAllocator(AllocatorMode::kCudaMalloc, pairs);
+  useMode(AllocatorMode::kNone, "allocator back to the default mode");
+  if (pool >= 0 && plain >= 0) {
+    std::printf("BENCH allocator %d alloc+free pairs 4 KiB..4 MiB: pool %.2f us/pair, cudaMalloc %.2f us/pair (%.0fx)\n",
+                pairs, pool, plain, plain / pool);
+  } else if (plain >= 0) {
+    std::printf("BENCH allocator %d alloc+free pairs 4 KiB..4 MiB: cudaMalloc %.2f us/pair (no memory pools)\n", pairs,
+                plain);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -810,12 +987,14 @@ int main(int argc, char** argv) {
     testGather<double>();
     testGemm<float>();
     testGemm<double>();
+    testAllocator();
     std::printf("%d checks passed, %d failed\n", passes, failures);
   }
   if (bench) {
     benchGemm<float>();
     benchGemm<double>();
     benchKernels();
+    benchAllocator();
   }
   const cudaError_t last = cudaDeviceSynchronize();
   if (last != cudaSuccess) {

@@ -21,9 +21,10 @@ import type { DenseResModel, DenseResShape, DenseResWeights } from './weights';
 
 const EPS = 1e-5;
 
+/** The parameters (or their gradients); the vectors are views of one buffer, `vec`. */
 interface Params {
-  wx: Storage; bx: Storage; w2h: Storage; w3h: Storage; w4: Storage; b4: Storage;
-  gamma: Storage[]; beta: Storage[];
+  wx: Storage; w2h: Storage; w3h: Storage; w4: Storage;
+  vec: Storage; bx: Storage; b4: Storage; gamma: Storage[]; beta: Storage[];
 }
 
 export class ManualDenseRes implements DenseResModel {
@@ -47,10 +48,16 @@ export class ManualDenseRes implements DenseResModel {
     const { inputs: d, hidden: h, classes: c } = shape;
     this.d = d; this.h = h; this.c = c;
     const a = (n: number) => backend.alloc(dtype, n);
-    const params = (): Params => ({
-      wx: a(d * 3 * h), bx: a(3 * h), w2h: a(h * h), w3h: a(2 * h * h), w4: a(h * c), b4: a(c),
-      gamma: [a(h), a(h), a(h)], beta: [a(h), a(h), a(h)],
-    });
+    // Biases, gammas and betas side by side, so that one axpy updates them all.
+    const params = (): Params => {
+      const vec = a(9 * h + c);
+      const at = (offset: number, n: number) => backend.view(vec, offset, n);
+      return {
+        wx: a(d * 3 * h), w2h: a(h * h), w3h: a(2 * h * h), w4: a(h * c),
+        vec, bx: at(0, 3 * h), b4: at(3 * h, c),
+        gamma: [0, 1, 2].map((k) => at(3 * h + c + k * h, h)), beta: [0, 1, 2].map((k) => at(6 * h + c + k * h, h)),
+      };
+    };
     this.p = params();
     this.g = params();
     this.pack(weights);
@@ -234,15 +241,9 @@ export class ManualDenseRes implements DenseResModel {
     const xs = this.input(x, B);
     const result = this.forward(xs, y, B);
     this.backward(xs, y, B, this.p, -lr, 1);
-    const { p, g, backend: be } = this;
-    be.axpy(-lr, g.bx, p.bx);
-    be.axpy(-lr, g.b4, p.b4);
-    if (this.shape.layerNorm) {
-      for (let k = 0; k < 3; k++) {
-        be.axpy(-lr, g.gamma[k], p.gamma[k]);
-        be.axpy(-lr, g.beta[k], p.beta[k]);
-      }
-    }
+    // Biases, gammas and betas: one step over their shared buffer (without
+    // LayerNorm the gamma and beta gradients stay zero, so they stay put).
+    this.backend.axpy(-lr, this.g.vec, this.p.vec);
     return result;
   }
 
