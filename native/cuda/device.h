@@ -211,8 +211,9 @@ class CudaArgs : public Args {
   int32_t* uploadInt32s(const ArrayView<int32_t>& host, int slot) const {
     if (!host.present || host.length == 0) return nullptr;
     int32_t* dev = scratchInt32s(slot, host.length);
-    check(cudaMemcpy(dev, host.data, static_cast<size_t>(host.length) * sizeof(int32_t), cudaMemcpyHostToDevice),
-          "cudaMemcpy (int32 upload)");
+    // Staged before it returns, ordered after earlier kernels using the slot, no synchronization (see Upload).
+    check(cudaMemcpyAsync(dev, host.data, static_cast<size_t>(host.length) * sizeof(int32_t), cudaMemcpyHostToDevice, 0),
+          "cudaMemcpyAsync (int32 upload)");
     return dev;
   }
 

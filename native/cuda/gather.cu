@@ -71,9 +71,10 @@ LaunchStatus launchScatterAdd(const T* src, const int32_t* hostIndex, int64_t co
   std::sort(keys.begin(), keys.end());  // keys are distinct: the order of each run is increasing j
   Scratch devKeys;
   GNK_TRY(devKeys.allocate(sizeof(uint64_t) * keys.size()));
-  GNK_TRY(status(cudaMemcpy(devKeys.as<uint64_t>(), keys.data(), sizeof(uint64_t) * keys.size(),
-                            cudaMemcpyHostToDevice),
-                 "cudaMemcpy (scatterAdd keys)"));
+  // From pageable memory: staged before it returns (keys may go), no synchronization.
+  GNK_TRY(status(cudaMemcpyAsync(devKeys.as<uint64_t>(), keys.data(), sizeof(uint64_t) * keys.size(),
+                                 cudaMemcpyHostToDevice, 0),
+                 "cudaMemcpyAsync (scatterAdd keys)"));
   scatterAddKernel<T><<<gridFor(count), kThreads>>>(count, devKeys.as<uint64_t>(), src, out);
   return afterLaunch("scatterAddKernel");
 }

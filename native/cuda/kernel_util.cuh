@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "cuda/allocator.h"
 #include "cuda/launchers.h"
 
 namespace gradnode::cuda::kdetail {
@@ -46,10 +47,10 @@ inline LaunchStatus status(cudaError_t e, const char* call) {
   } while (0)
 
 /**
- * Stream-ordered device scratch (cudaMallocAsync on the default stream, freed
- * with cudaFreeAsync when the object goes out of scope, after the kernels that
- * use it in stream order). Falls back to cudaMalloc/cudaFree where memory
- * pools are not supported.
+ * Stream-ordered device scratch from the caching allocator (allocator.h: the
+ * pool, on the default stream), freed when the object goes out of scope; the
+ * free is ordered after the kernels that use it, so it needs no
+ * synchronization. Counted in the allocator's stats while it lives.
  */
 class Scratch {
  public:
@@ -61,23 +62,13 @@ class Scratch {
   LaunchStatus allocate(size_t bytes) {
     release();
     if (bytes == 0) return {};
-    keepPoolWarm();
-    cudaError_t e = cudaMallocAsync(&ptr_, bytes, 0);
-    if (e == cudaErrorNotSupported) {
-      cudaGetLastError();  // clear it
-      async_ = false;
-      e = cudaMalloc(&ptr_, bytes);
-      if (e != cudaSuccess) {
-        ptr_ = nullptr;
-        return {e, "cudaMalloc (scratch)"};
-      }
-      return {};
-    }
+    const char* call = "deviceAlloc (scratch)";
+    const cudaError_t e = deviceAlloc(&ptr_, bytes, &call);
     if (e != cudaSuccess) {
       ptr_ = nullptr;
-      return {e, "cudaMallocAsync (scratch)"};
+      return {e, call};
     }
-    async_ = true;
+    bytes_ = bytes;
     return {};
   }
 
@@ -87,38 +78,15 @@ class Scratch {
  private:
   void release() {
     if (!ptr_) return;
-    // Errors while freeing scratch cannot be reported from a destructor; a
-    // failing device surfaces at the next checked call.
-    if (async_) {
-      cudaFreeAsync(ptr_, 0);
-    } else {
-      cudaFree(ptr_);
-    }
+    // Errors while freeing scratch cannot be reported from a destructor (and
+    // deviceFree clears them); a failing device surfaces at the next checked call.
+    deviceFree(ptr_, bytes_);
     ptr_ = nullptr;
-  }
-
-  /**
-   * Once per process: let the current device's default memory pool keep up
-   * to 256 MiB of freed scratch instead of returning it to the driver at
-   * every synchronization (the default threshold is 0), so the per-call
-   * cudaMallocAsync of the reductions is a pool hit. Failures are ignored
-   * (the allocation itself reports real problems).
-   */
-  static void keepPoolWarm() {
-    static bool done = false;
-    if (done) return;
-    done = true;
-    int device = 0;
-    cudaMemPool_t pool;
-    if (cudaGetDevice(&device) == cudaSuccess && cudaDeviceGetDefaultMemPool(&pool, device) == cudaSuccess) {
-      uint64_t threshold = uint64_t{256} << 20;
-      cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &threshold);
-    }
-    cudaGetLastError();  // clear a not-supported error, if any
+    bytes_ = 0;
   }
 
   void* ptr_ = nullptr;
-  bool async_ = true;
+  size_t bytes_ = 0;
 };
 
 // ---- reductions -------------------------------------------------------------

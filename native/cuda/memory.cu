@@ -83,8 +83,11 @@ Napi::Value Upload(const Napi::CallbackInfo& info) {
     ArrayView<T> src = args.floats<T>(0, "src");  // the host pointer last (device() reads JS properties)
     args.requireSameLength(src, "src", dst, "dst");
     if (src.length == 0) return;
-    args.check(cudaMemcpy(dst.data, src.data, static_cast<size_t>(src.length) * sizeof(T), cudaMemcpyHostToDevice),
-               "cudaMemcpy");
+    // Async from pageable memory: returns once the data is staged (the typed
+    // array may change at once), ordered after the queued kernels without
+    // waiting for them (a plain cudaMemcpy would synchronize the stream first).
+    args.check(cudaMemcpyAsync(dst.data, src.data, static_cast<size_t>(src.length) * sizeof(T), cudaMemcpyHostToDevice, 0),
+               "cudaMemcpyAsync");
   });
   return info.Env().Undefined();
 }

@@ -69,7 +69,11 @@ export interface CudaMemoryStats {
 export interface CudaMemoryAddon {
   /** dtype: 0 float32, 1 float64. Zero-filled. */
   alloc(dtype: number, length: number): object;
-  /** Host to device; same length and dtype; synchronous. */
+  /**
+   * Host to device; same length and dtype. Returns once the data is copied
+   * out of `src` (it may change at once); queued after earlier kernels
+   * without waiting for them.
+   */
   upload(src: FloatArray, dst: DeviceArray): void;
   /** Device to host; same length and dtype; waits for every queued kernel. */
   download(src: DeviceArray, dst: FloatArray): void;
