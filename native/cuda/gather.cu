@@ -5,19 +5,20 @@
 // output: out[j] = src[index[j]].
 // scatterAdd, deterministic and bitwise equal to the sequential loop
 // out[index[j]] = T(double(out[index[j]]) + double(src[j])) in increasing j:
-// the host sorts the keys (index << 32 | j) — already on the host, the index
-// costs O(L log L) there — and uploads them once; one thread per distinct
-// target (the first key of each run) adds its entries in increasing j. No
-// float atomics, so the result never depends on scheduling. Cost: one host
-// sort and an 8-byte-per-entry upload per call; a target hit k times is
-// summed serially by one thread (k additions).
+// the index is uploaded and the pairs (index[j], j) sorted by target on the
+// device (CUB's radix sort, which is stable: each run keeps increasing j, and
+// sorts only the bits that outLength needs); one thread per distinct target
+// (the first of its run) adds its entries in increasing j. No float atomics,
+// so the result never depends on scheduling. Cost: a 4-byte-per-entry upload
+// and a device sort per call; a target hit k times is summed serially by one
+// thread (k additions).
 // Indices are checked on the host before anything is uploaded; the kernels
 // still guard the range (gather writes NaN, scatterAdd cannot see a bad key).
 #include <cuda_runtime.h>
 
-#include <algorithm>
 #include <cstdint>
-#include <vector>
+
+#include <cub/device/device_radix_sort.cuh>
 
 #include "cuda/kernel_util.cuh"
 #include "cuda/launchers.h"
@@ -35,15 +36,21 @@ __global__ void gatherKernel(int64_t count, const T* src, int64_t srcLength, con
   }
 }
 
+__global__ void iotaKernel(int64_t count, uint32_t* out) {
+  for (int64_t j = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; j < count; j += int64_t(gridDim.x) * blockDim.x) {
+    out[j] = static_cast<uint32_t>(j);
+  }
+}
+
+/** targets: sorted; entries: the j of each, increasing within a run of equal targets. */
 template <class T>
-__global__ void scatterAddKernel(int64_t count, const uint64_t* keys, const T* src, T* out) {
+__global__ void scatterAddKernel(int64_t count, const uint32_t* targets, const uint32_t* entries, const T* src, T* out) {
   for (int64_t p = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; p < count; p += int64_t(gridDim.x) * blockDim.x) {
-    const uint64_t target = keys[p] >> 32;
-    if (p > 0 && (keys[p - 1] >> 32) == target) continue;  // not the first entry of its run
+    const uint32_t target = targets[p];
+    if (p > 0 && targets[p - 1] == target) continue;  // not the first entry of its run
     T v = out[target];
-    for (int64_t q = p; q < count && (keys[q] >> 32) == target; ++q) {
-      const int64_t j = static_cast<int64_t>(keys[q] & 0xffffffffu);
-      v = static_cast<T>(static_cast<double>(v) + static_cast<double>(src[j]));
+    for (int64_t q = p; q < count && targets[q] == target; ++q) {
+      v = static_cast<T>(static_cast<double>(v) + static_cast<double>(src[entries[q]]));
     }
     out[target] = v;
   }
@@ -62,20 +69,33 @@ template <class T>
 LaunchStatus launchScatterAdd(const T* src, const int32_t* hostIndex, int64_t count, T* out, int64_t outLength) {
   if (count == 0) return {};
   if (count > int64_t{0xffffffff}) return {cudaErrorInvalidValue, "scatterAdd index longer than 2^32 - 1"};
-  std::vector<uint64_t> keys(static_cast<size_t>(count));
   for (int64_t j = 0; j < count; ++j) {
-    const int32_t i = hostIndex[j];  // read once
-    if (i < 0 || i >= outLength) return {cudaErrorInvalidValue, "scatterAdd index check (index changed)"};
-    keys[static_cast<size_t>(j)] = (static_cast<uint64_t>(i) << 32) | static_cast<uint64_t>(j);
+    if (hostIndex[j] < 0 || hostIndex[j] >= outLength) return {cudaErrorInvalidValue, "scatterAdd index check (index changed)"};
   }
-  std::sort(keys.begin(), keys.end());  // keys are distinct: the order of each run is increasing j
-  Scratch devKeys;
-  GNK_TRY(devKeys.allocate(sizeof(uint64_t) * keys.size()));
-  // From pageable memory: staged before it returns (keys may go), no synchronization.
-  GNK_TRY(status(cudaMemcpyAsync(devKeys.as<uint64_t>(), keys.data(), sizeof(uint64_t) * keys.size(),
-                                 cudaMemcpyHostToDevice, 0),
-                 "cudaMemcpyAsync (scatterAdd keys)"));
-  scatterAddKernel<T><<<gridFor(count), kThreads>>>(count, devKeys.as<uint64_t>(), src, out);
+  int endBit = 1;  // the bits of the largest possible target
+  while (endBit < 32 && (uint64_t{1} << endBit) < static_cast<uint64_t>(outLength)) ++endBit;
+  const size_t bytes = sizeof(uint32_t) * static_cast<size_t>(count);
+  Scratch keys, sortedKeys, entries, sortedEntries, temp;
+  GNK_TRY(keys.allocate(bytes));
+  GNK_TRY(sortedKeys.allocate(bytes));
+  GNK_TRY(entries.allocate(bytes));
+  GNK_TRY(sortedEntries.allocate(bytes));
+  // From pageable memory: staged before it returns, no synchronization.
+  GNK_TRY(status(cudaMemcpyAsync(keys.as<uint32_t>(), hostIndex, bytes, cudaMemcpyHostToDevice, 0),
+                 "cudaMemcpyAsync (scatterAdd index)"));
+  iotaKernel<<<gridFor(count), kThreads>>>(count, entries.as<uint32_t>());
+  GNK_TRY(afterLaunch("iotaKernel"));
+  size_t tempBytes = 0;
+  GNK_TRY(status(cub::DeviceRadixSort::SortPairs(nullptr, tempBytes, keys.as<uint32_t>(), sortedKeys.as<uint32_t>(),
+                                                 entries.as<uint32_t>(), sortedEntries.as<uint32_t>(), count, 0,
+                                                 endBit, cudaStream_t{0}),
+                 "cub::DeviceRadixSort::SortPairs (size)"));
+  GNK_TRY(temp.allocate(tempBytes));
+  GNK_TRY(status(cub::DeviceRadixSort::SortPairs(temp.as<void>(), tempBytes, keys.as<uint32_t>(),
+                                                 sortedKeys.as<uint32_t>(), entries.as<uint32_t>(),
+                                                 sortedEntries.as<uint32_t>(), count, 0, endBit, cudaStream_t{0}),
+                 "cub::DeviceRadixSort::SortPairs"));
+  scatterAddKernel<T><<<gridFor(count), kThreads>>>(count, sortedKeys.as<uint32_t>(), sortedEntries.as<uint32_t>(), src, out);
   return afterLaunch("scatterAddKernel");
 }
 

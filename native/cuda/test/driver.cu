@@ -35,6 +35,7 @@
 #include <functional>
 #include <limits>
 #include <random>
+#include <array>
 #include <string>
 #include <vector>
 
@@ -644,15 +645,27 @@ void testGather() {
     for (int64_t j = 0; j < count; ++j) want[j] = src[index[j]];
     compare(name, dout.get(), want, 1);
   }
-  // scatterAdd: bitwise equal to the sequential loop, every time
+}
+
+/**
+ * scatterAdd: bitwise equal to the sequential loop, every time. `targets`
+ * distinct values spread over an output of `outLength` (many repeats when
+ * targets << count; the large case sorts in several radix passes and tiles).
+ */
+template <class T>
+void testScatterAdd(int64_t outLength, int64_t count, int64_t targets) {
+  std::vector<int32_t> index(count);
+  for (auto& i : index) i = static_cast<int32_t>((rng() % targets) * (outLength / targets));
   auto vals = randomVec<T>(count);
-  auto base = randomVec<T>(srcLen);
+  auto base = randomVec<T>(outLength);
   Dev<T> dv(vals), dtarget(base);
-  const std::string sname = std::string("scatterAdd ") + typeName<T>();
-  if (launched(launchScatterAdd<T>(dv.p, index.data(), count, dtarget.p, srcLen), sname)) {
+  char name[128];
+  std::snprintf(name, sizeof name, "scatterAdd %s %lld entries -> %lld of %lld", typeName<T>(), (long long)count,
+                (long long)targets, (long long)outLength);
+  if (launched(launchScatterAdd<T>(dv.p, index.data(), count, dtarget.p, outLength), name)) {
     std::vector<T> want = base;
     for (int64_t j = 0; j < count; ++j) want[index[j]] = static_cast<T>(double(want[index[j]]) + double(vals[j]));
-    report(sameBits(dtarget.get(), want), sname + " bitwise equal to the sequential loop");
+    report(sameBits(dtarget.get(), want), std::string(name) + " bitwise equal to the sequential loop");
   }
 }
 
@@ -766,6 +779,14 @@ void benchKernels() {
   ms = timeIt([&] { launchReduce<float>(0, 1, m, n, x.p, db.p); });
   std::printf("BENCH reduce f32 column sums %lldx%lld: %.3f ms (%.0f GB/s)\n", (long long)m, (long long)n, ms,
               bytes / (ms * 1e-3) / 1e9);
+  // The backward of the 28x28 -> 28x28 C4-equivariant layer: 614,656 weights onto 153,664 orbit coefficients.
+  const int64_t entries = 614656, orbits = 153664;
+  std::vector<int32_t> index(entries);
+  for (int64_t j = 0; j < entries; ++j) index[j] = static_cast<int32_t>(rng() % orbits);
+  Dev<float> src(entries), coef(orbits);
+  ms = timeIt([&] { launchScatterAdd<float>(src.p, index.data(), entries, coef.p, orbits); });
+  std::printf("BENCH scatterAdd f32 %lld entries -> %lld targets (upload, sort, sum): %.3f ms\n", (long long)entries,
+              (long long)orbits, ms);
 }
 
 // ---- the caching allocator --------------------------------------------------------------------
@@ -985,6 +1006,11 @@ int main(int argc, char** argv) {
     testReduce<double>();
     testGather<float>();
     testGather<double>();
+    for (const auto& c : {std::array<int64_t, 3>{1000, 5000, 50}, std::array<int64_t, 3>{153664, 614656, 153664},
+                          std::array<int64_t, 3>{100000, 300000, 3}}) {
+      testScatterAdd<float>(c[0], c[1], c[2]);
+      testScatterAdd<double>(c[0], c[1], c[2]);
+    }
     testGemm<float>();
     testGemm<double>();
     testAllocator();
