@@ -62,6 +62,7 @@
 
 #include "common/args.h"
 #include "common/guard.h"
+#include "cuda/allocator.h"
 
 namespace gradnode {
 namespace cuda {
@@ -224,14 +225,18 @@ class CudaArgs : public Args {
     Scratch& s = slots[slot];
     const size_t bytes = static_cast<size_t>(count) * sizeof(int32_t);
     if (bytes > s.bytes) {
-      if (s.ptr) {
-        cudaFree(s.ptr);  // synchronizes: earlier kernels using it have finished
-        s.ptr = nullptr;
-        s.bytes = 0;
-      }
+      // From the caching allocator, like every other device buffer: a plain
+      // cudaMalloc could fail for memory the pool holds cached (it never gives
+      // it back by itself), and deviceAlloc trims the pool and retries. The
+      // old buffer's free is stream-ordered after the kernels still using it.
+      deviceFree(s.ptr, s.bytes);
+      s.ptr = nullptr;
+      s.bytes = 0;
       void* p = nullptr;
-      size_t want = bytes < 4096 ? 4096 : bytes;
-      check(cudaMalloc(&p, want), "cudaMalloc (int32 scratch)");
+      const size_t want = bytes < 4096 ? 4096 : bytes;
+      const char* call = "deviceAlloc (int32 scratch)";
+      const cudaError_t status = deviceAlloc(&p, want, &call);  // sets call on failure: read it after
+      check(status, call);
       s.ptr = p;
       s.bytes = want;
     }

@@ -55,7 +55,11 @@ export interface CudaMemoryStats {
   allocatedBytes: number;
   /** The largest allocatedBytes so far (never reset). */
   peakAllocatedBytes: number;
-  /** Allocations not yet freed by their finalizer. */
+  /**
+   * Allocations not yet freed: tensors' (until their finalizer runs), plus
+   * the addon's int32 index/label buffers (at most 4, kept for reuse once
+   * a kernel has needed them; their bytes count in allocatedBytes too).
+   */
   liveAllocations: number;
   /**
    * Device memory the allocator holds: in 'pool' mode the pool's reserved
