@@ -297,7 +297,7 @@ int multiprocessors() {
 LaunchStatus tiledGemm(bool transA, bool transB, int m, int n, int k, float alpha, const float* a, int64_t lda,
                        const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
   // 128×128 tiles when there are enough of them to fill the GPU, else 64×64.
-  const int64_t bigTiles = int64_t((m + 127) / 128) * ((n + 127) / 128);
+  const int64_t bigTiles = ((int64_t(m) + 127) / 128) * ((int64_t(n) + 127) / 128);  // m + 127 may pass 2^31 - 1
   if (bigTiles >= 2 * multiprocessors()) {
     return launchTiled<float, 128, 128, 8, 8, 8>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
   }

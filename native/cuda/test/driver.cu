@@ -671,37 +671,66 @@ void testScatterAdd(int64_t outLength, int64_t count, int64_t targets) {
 
 // ---- gemm --------------------------------------------------------------------------------------
 
+/**
+ * One gemm check against a double reference: padded leading dimensions, the
+ * padding of C must stay untouched. nanC fills C with NaN (beta = 0 must not
+ * read it), nanAB puts NaN into A and B (alpha = 0 / k = 0 must not read them).
+ */
+template <class T>
+void gemmCase(GemmImpl gi, bool ta, bool tb, int64_t m, int64_t n, int64_t k, T alpha, T beta, bool nanC = false,
+              bool nanAB = false) {
+  const int64_t lda = (ta ? m : k) + 3, ldb = (tb ? k : n) + 1, ldc = n + 2;
+  auto a = randomVec<T>(std::max<int64_t>(ta ? k : m, 1) * lda);
+  auto b = randomVec<T>(std::max<int64_t>(tb ? n : k, 1) * ldb);
+  auto c = randomVec<T>(m * ldc);
+  if (nanAB) a[0] = b[0] = std::numeric_limits<T>::quiet_NaN();
+  if (nanC)
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j) c[i * ldc + j] = std::numeric_limits<T>::quiet_NaN();
+  Dev<T> da(a), db(b), dc(c);
+  char name[160];
+  std::snprintf(name, sizeof name, "gemm %s %s transA=%d transB=%d m=%lld n=%lld k=%lld alpha=%g beta=%g%s%s",
+                typeName<T>(), gi == GemmImpl::kCublas ? "cublas" : "tiled", ta, tb, (long long)m, (long long)n,
+                (long long)k, double(alpha), double(beta), nanC ? " NaN C" : "", nanAB ? " NaN A,B" : "");
+  if (!launched(launchGemm<T>(gi, ta, tb, m, n, k, alpha, da.p, lda, db.p, ldb, beta, dc.p, ldc), name)) return;
+  std::vector<double> want(m * ldc);
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t j = 0; j < ldc; ++j) {
+      if (j >= n) { want[i * ldc + j] = c[i * ldc + j]; continue; }
+      double s = 0;
+      if (alpha != T(0))
+        for (int64_t p = 0; p < k; ++p) {
+          const double av = ta ? a[p * lda + i] : a[i * lda + p];
+          const double bv = tb ? b[j * ldb + p] : b[p * ldb + j];
+          s += av * bv;
+        }
+      want[i * ldc + j] = double(alpha) * s + (beta == T(0) ? 0.0 : double(beta) * c[i * ldc + j]);
+    }
+  compare(name, dc.get(), want, double(std::max<int64_t>(k, 1)));
+}
+
 template <class T>
 void testGemm() {
   const bool haveCublas = cublasState().loaded;
-  const int64_t m = 77, n = 65, k = 129;
   for (int impl = 0; impl < 2; ++impl) {
     if (impl == 0 && !haveCublas) continue;
     const GemmImpl gi = impl == 0 ? GemmImpl::kCublas : GemmImpl::kTiled;
     for (int ta = 0; ta < 2; ++ta)
       for (int tb = 0; tb < 2; ++tb) {
-        const int64_t lda = (ta ? m : k) + 3, ldb = (tb ? k : n) + 1, ldc = n + 2;
-        auto a = randomVec<T>((ta ? k : m) * lda), b = randomVec<T>((tb ? n : k) * ldb), c = randomVec<T>(m * ldc);
-        Dev<T> da(a), db(b), dc(c);
-        const T alpha = static_cast<T>(0.7), beta = static_cast<T>(0.3);
-        char name[128];
-        std::snprintf(name, sizeof name, "gemm %s %s transA=%d transB=%d", typeName<T>(), impl == 0 ? "cublas" : "tiled",
-                      ta, tb);
-        if (!launched(launchGemm<T>(gi, ta, tb, m, n, k, alpha, da.p, lda, db.p, ldb, beta, dc.p, ldc), name)) continue;
-        std::vector<double> want(m * ldc);
-        for (int64_t i = 0; i < m; ++i)
-          for (int64_t j = 0; j < ldc; ++j) {
-            if (j >= n) { want[i * ldc + j] = c[i * ldc + j]; continue; }
-            double s = 0;
-            for (int64_t p = 0; p < k; ++p) {
-              const double av = ta ? a[p * lda + i] : a[i * lda + p];
-              const double bv = tb ? b[j * ldb + p] : b[p * ldb + j];
-              s += av * bv;
-            }
-            want[i * ldc + j] = double(alpha) * s + double(beta) * c[i * ldc + j];
-          }
-        compare(name, dc.get(), want, double(k));
+        // small: 64×64 tiles, edges in m, n and k (k not a multiple of 8)
+        gemmCase<T>(gi, ta, tb, 77, 65, 129, T(0.7), T(0.3));
+        // 33×9 tiles of 128×128 ≥ 2·SMs (up to 148 SMs): the float kernel's 128×128×8 configuration
+        gemmCase<T>(gi, ta, tb, 4100, 1030, 19, T(0.7), T(0.3));
+        // k < BK, k = BK, one row / column, beta = 0 over a C of NaN
+        gemmCase<T>(gi, ta, tb, 3, 5, 1, T(1), T(0), true);
+        gemmCase<T>(gi, ta, tb, 130, 1, 8, T(-1), T(1));
+        gemmCase<T>(gi, ta, tb, 1, 300, 16, T(1), T(0.5));
+        gemmCase<T>(gi, ta, tb, 129, 257, 33, T(1), T(0), true);
       }
+    // k = 0 and alpha = 0 scale C by beta without reading A or B (which hold NaN)
+    gemmCase<T>(gi, false, false, 37, 41, 0, T(1), T(0.5), false, true);
+    gemmCase<T>(gi, false, false, 37, 41, 0, T(1), T(0), true, true);
+    gemmCase<T>(gi, true, true, 37, 41, 9, T(0), T(2), false, true);
   }
 }
 
