@@ -143,8 +143,8 @@ struct Tile {
  * strips spread over the tile, so a warp's shared-memory reads are
  * broadcasts or contiguous 16-byte vectors.
  */
-template <class T, int BM, int BN, int BK, int TM, int TN>
-__global__ void __launch_bounds__((BM / TM) * (BN / TN))
+template <class T, int BM, int BN, int BK, int TM, int TN, int MinBlocks = 1>
+__global__ void __launch_bounds__((BM / TM) * (BN / TN), MinBlocks)
     tiledGemmKernel(bool transA, bool transB, int m, int n, int k, T alpha, const T* __restrict__ a, int64_t lda,
                     const T* __restrict__ b, int64_t ldb, T beta, T* __restrict__ c, int64_t ldc) {
   using P = Tile<T, BM, BN, BK, TM, TN>;
@@ -268,15 +268,15 @@ __global__ void scaleMatrixKernel(int m, int n, T beta, T* c, int64_t ldc) {
   }
 }
 
-template <class T, int BM, int BN, int BK, int TM, int TN>
+template <class T, int BM, int BN, int BK, int TM, int TN, int MinBlocks = 1>
 LaunchStatus launchTiled(bool transA, bool transB, int m, int n, int k, T alpha, const T* a, int64_t lda,
                          const T* b, int64_t ldb, T beta, T* c, int64_t ldc) {
   using P = Tile<T, BM, BN, BK, TM, TN>;
   const int64_t blocksM = (int64_t(m) + BM - 1) / BM, blocksN = (int64_t(n) + BN - 1) / BN;  // m + BM may pass 2^31
   if (blocksN > 65535) return {cudaErrorInvalidConfiguration, "tiledGemmKernel launch (n too large)"};
   dim3 grid(static_cast<unsigned>(blocksM), static_cast<unsigned>(blocksN));
-  tiledGemmKernel<T, BM, BN, BK, TM, TN><<<grid, P::kThreads>>>(transA, transB, m, n, k, alpha, a, lda, b, ldb,
-                                                                 beta, c, ldc);
+  tiledGemmKernel<T, BM, BN, BK, TM, TN, MinBlocks><<<grid, P::kThreads>>>(transA, transB, m, n, k, alpha, a, lda, b,
+                                                                            ldb, beta, c, ldc);
   cudaError_t e = cudaGetLastError();
   return {e, e == cudaSuccess ? nullptr : "tiledGemmKernel launch"};
 }
@@ -309,6 +309,24 @@ LaunchStatus tiledGemm(bool transA, bool transB, int m, int n, int k, double alp
   return launchTiled<double, 64, 64, 8, 4, 4>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
+#ifdef GRADNODE_CUDA_NO_NAPI
+// Other shapes of the float kernel, for the driver to check and time against
+// the addon's two (not compiled into the addon).
+using TiledLaunch = LaunchStatus (*)(bool, bool, int, int, int, float, const float*, int64_t, const float*, int64_t,
+                                     float, float*, int64_t);
+struct TiledVariant {
+  const char* name;
+  TiledLaunch launch;
+};
+const TiledVariant kTiledVariants[] = {
+    {"128x128x8 (the addon's big tiles)", &launchTiled<float, 128, 128, 8, 8, 8>},
+    {"128x128x8, 2 blocks/SM", &launchTiled<float, 128, 128, 8, 8, 8, 2>},
+    {"128x128x16", &launchTiled<float, 128, 128, 16, 8, 8>},
+    {"128x128x16, 2 blocks/SM", &launchTiled<float, 128, 128, 16, 8, 8, 2>},
+    {"64x64x8 (the addon's small tiles)", &launchTiled<float, 64, 64, 8, 4, 4>},
+};
+#endif
+
 int cublasGemm(bool transA, bool transB, int m, int n, int k, float alpha, const float* a, int lda, const float* b,
                int ldb, float beta, float* c, int ldc) {
   const Cublas& cb = cublas();
@@ -326,6 +344,19 @@ int cublasGemm(bool transA, bool transB, int m, int n, int k, double alpha, cons
 std::string lastCublas;  // launchGemm's last cuBLAS failure
 
 }  // namespace
+
+#ifdef GRADNODE_CUDA_NO_NAPI
+int tiledGemmVariantCount() { return static_cast<int>(sizeof kTiledVariants / sizeof kTiledVariants[0]); }
+
+const char* tiledGemmVariantName(int variant) { return kTiledVariants[variant].name; }
+
+LaunchStatus launchTiledGemmVariant(int variant, bool transA, bool transB, int64_t m, int64_t n, int64_t k,
+                                    float alpha, const float* a, int64_t lda, const float* b, int64_t ldb, float beta,
+                                    float* c, int64_t ldc) {
+  return kTiledVariants[variant].launch(transA, transB, static_cast<int>(m), static_cast<int>(n), static_cast<int>(k),
+                                        alpha, a, lda, b, ldb, beta, c, ldc);
+}
+#endif
 
 const CublasState& cublasState() {
   static std::once_flag once;

@@ -37,4 +37,17 @@ template <class T>
 LaunchStatus launchGemm(GemmImpl impl, bool transA, bool transB, int64_t m, int64_t n, int64_t k, T alpha,
                         const T* a, int64_t lda, const T* b, int64_t ldb, T beta, T* c, int64_t ldc);
 
+#ifdef GRADNODE_CUDA_NO_NAPI
+/**
+ * For the driver: other tile shapes of the float tiled kernel (0 is the
+ * addon's big-tile configuration), to check them and time them against cuBLAS.
+ * Same contract as launchGemm; k > 0 and alpha != 0 (no scaling path).
+ */
+int tiledGemmVariantCount();
+const char* tiledGemmVariantName(int variant);
+LaunchStatus launchTiledGemmVariant(int variant, bool transA, bool transB, int64_t m, int64_t n, int64_t k,
+                                    float alpha, const float* a, int64_t lda, const float* b, int64_t ldb, float beta,
+                                    float* c, int64_t ldc);
+#endif
+
 }  // namespace gradnode::cuda

@@ -5,7 +5,9 @@
 // PASS/FAIL per check, checks that the reductions are bitwise reproducible
 // (two runs, same bits), then checks gemm (cuda-core's launchGemm, tiled and
 // cuBLAS when it loads) and times it: GFLOP/s of the tiled kernel vs cuBLAS at
-// 1024² .. 4096² (float and double). The caching allocator (allocator.h) is
+// 1024² .. 4096² (float and double), and checks and times the other tile
+// shapes of gemm.cu's variant list (BENCH gemm-variant: % of cuBLAS at 2048²
+// and 4096², to choose the addon's tiles by measurement). The caching allocator (allocator.h) is
 // checked in both modes (a reused block comes back zeroed through
 // deviceAllocZeroed, the path of the addon's alloc(); the counters) and timed:
 // µs per alloc+free pair, pool vs cudaMalloc.
@@ -677,8 +679,21 @@ void testScatterAdd(int64_t outLength, int64_t count, int64_t targets) {
  * read it), nanAB puts NaN into A and B (alpha = 0 / k = 0 must not read them).
  */
 template <class T>
-void gemmCase(GemmImpl gi, bool ta, bool tb, int64_t m, int64_t n, int64_t k, T alpha, T beta, bool nanC = false,
-              bool nanAB = false) {
+using GemmLaunch = std::function<LaunchStatus(bool ta, bool tb, int64_t m, int64_t n, int64_t k, T alpha, const T* a,
+                                               int64_t lda, const T* b, int64_t ldb, T beta, T* c, int64_t ldc)>;
+
+/** launchGemm with `gi`, as a GemmLaunch. */
+template <class T>
+GemmLaunch<T> gemmOf(GemmImpl gi) {
+  return [gi](bool ta, bool tb, int64_t m, int64_t n, int64_t k, T alpha, const T* a, int64_t lda, const T* b,
+              int64_t ldb, T beta, T* c, int64_t ldc) {
+    return launchGemm<T>(gi, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  };
+}
+
+template <class T>
+void gemmCase(const char* impl, const GemmLaunch<T>& launch, bool ta, bool tb, int64_t m, int64_t n, int64_t k,
+              T alpha, T beta, bool nanC = false, bool nanAB = false) {
   const int64_t lda = (ta ? m : k) + 3, ldb = (tb ? k : n) + 1, ldc = n + 2;
   auto a = randomVec<T>(std::max<int64_t>(ta ? k : m, 1) * lda);
   auto b = randomVec<T>(std::max<int64_t>(tb ? n : k, 1) * ldb);
@@ -690,9 +705,9 @@ void gemmCase(GemmImpl gi, bool ta, bool tb, int64_t m, int64_t n, int64_t k, T 
   Dev<T> da(a), db(b), dc(c);
   char name[160];
   std::snprintf(name, sizeof name, "gemm %s %s transA=%d transB=%d m=%lld n=%lld k=%lld alpha=%g beta=%g%s%s",
-                typeName<T>(), gi == GemmImpl::kCublas ? "cublas" : "tiled", ta, tb, (long long)m, (long long)n,
+                typeName<T>(), impl, ta, tb, (long long)m, (long long)n,
                 (long long)k, double(alpha), double(beta), nanC ? " NaN C" : "", nanAB ? " NaN A,B" : "");
-  if (!launched(launchGemm<T>(gi, ta, tb, m, n, k, alpha, da.p, lda, db.p, ldb, beta, dc.p, ldc), name)) return;
+  if (!launched(launch(ta, tb, m, n, k, alpha, da.p, lda, db.p, ldb, beta, dc.p, ldc), name)) return;
   std::vector<double> want(m * ldc);
   for (int64_t i = 0; i < m; ++i)
     for (int64_t j = 0; j < ldc; ++j) {
@@ -715,59 +730,24 @@ void testGemm() {
   for (int impl = 0; impl < 2; ++impl) {
     if (impl == 0 && !haveCublas) continue;
     const GemmImpl gi = impl == 0 ? GemmImpl::kCublas : GemmImpl::kTiled;
+    const char* label = impl == 0 ? "cublas" : "tiled";
+    const GemmLaunch<T> launch = gemmOf<T>(gi);
     for (int ta = 0; ta < 2; ++ta)
       for (int tb = 0; tb < 2; ++tb) {
         // small: 64×64 tiles, edges in m, n and k (k not a multiple of 8)
-        gemmCase<T>(gi, ta, tb, 77, 65, 129, T(0.7), T(0.3));
+        gemmCase<T>(label, launch, ta, tb, 77, 65, 129, T(0.7), T(0.3));
         // 33×9 tiles of 128×128 ≥ 2·SMs (up to 148 SMs): the float kernel's 128×128×8 configuration
-        gemmCase<T>(gi, ta, tb, 4100, 1030, 19, T(0.7), T(0.3));
+        gemmCase<T>(label, launch, ta, tb, 4100, 1030, 19, T(0.7), T(0.3));
         // k < BK, k = BK, one row / column, beta = 0 over a C of NaN
-        gemmCase<T>(gi, ta, tb, 3, 5, 1, T(1), T(0), true);
-        gemmCase<T>(gi, ta, tb, 130, 1, 8, T(-1), T(1));
-        gemmCase<T>(gi, ta, tb, 1, 300, 16, T(1), T(0.5));
-        gemmCase<T>(gi, ta, tb, 129, 257, 33, T(1), T(0), true);
+        gemmCase<T>(label, launch, ta, tb, 3, 5, 1, T(1), T(0), true);
+        gemmCase<T>(label, launch, ta, tb, 130, 1, 8, T(-1), T(1));
+        gemmCase<T>(label, launch, ta, tb, 1, 300, 16, T(1), T(0.5));
+        gemmCase<T>(label, launch, ta, tb, 129, 257, 33, T(1), T(0), true);
       }
     // k = 0 and alpha = 0 scale C by beta without reading A or B (which hold NaN)
-    gemmCase<T>(gi, false, false, 37, 41, 0, T(1), T(0.5), false, true);
-    gemmCase<T>(gi, false, false, 37, 41, 0, T(1), T(0), true, true);
-    gemmCase<T>(gi, true, true, 37, 41, 9, T(0), T(2), false, true);
-  }
-}
-
-template <class T>
-void benchGemm() {
-  const bool haveCublas = cublasState().loaded;
-  for (int64_t size : {1024, 2048, 4096}) {
-    const int64_t n = size;
-    auto a = randomVec<T>(n * n), b = randomVec<T>(n * n);
-    Dev<T> da(a), db(b), dc(n * n);
-    double gflops[2] = {0, 0};
-    for (int impl = 0; impl < 2; ++impl) {
-      if (impl == 0 && !haveCublas) continue;
-      const GemmImpl gi = impl == 0 ? GemmImpl::kCublas : GemmImpl::kTiled;
-      if (!launchGemm<T>(gi, false, false, n, n, n, T(1), da.p, n, db.p, n, T(0), dc.p, n).ok()) continue;
-      cudaDeviceSynchronize();
-      cudaEvent_t e0, e1;
-      cudaEventCreate(&e0);
-      cudaEventCreate(&e1);
-      const int reps = size >= 4096 ? 10 : 30;
-      cudaEventRecord(e0);
-      for (int r = 0; r < reps; ++r) launchGemm<T>(gi, false, false, n, n, n, T(1), da.p, n, db.p, n, T(0), dc.p, n);
-      cudaEventRecord(e1);
-      cudaEventSynchronize(e1);
-      float ms = 0;
-      cudaEventElapsedTime(&ms, e0, e1);
-      cudaEventDestroy(e0);
-      cudaEventDestroy(e1);
-      gflops[impl] = 2.0 * double(n) * n * n * reps / (ms * 1e-3) / 1e9;
-    }
-    if (haveCublas) {
-      std::printf("BENCH gemm %s %lld^3: tiled %.0f GFLOP/s, cublas %.0f GFLOP/s, tiled/cublas %.1f%%\n",
-                  typeName<T>(), (long long)n, gflops[1], gflops[0], 100.0 * gflops[1] / gflops[0]);
-    } else {
-      std::printf("BENCH gemm %s %lld^3: tiled %.0f GFLOP/s (cuBLAS not loaded: %s)\n", typeName<T>(), (long long)n,
-                  gflops[1], cublasState().reason.c_str());
-    }
+    gemmCase<T>(label, launch, false, false, 37, 41, 0, T(1), T(0.5), false, true);
+    gemmCase<T>(label, launch, false, false, 37, 41, 0, T(1), T(0), true, true);
+    gemmCase<T>(label, launch, true, true, 37, 41, 9, T(0), T(2), false, true);
   }
 }
 
@@ -788,6 +768,69 @@ double timeIt(const std::function<void()>& f, int reps = 20) {
   cudaEventDestroy(e1);
   return ms / reps;
 }
+
+/** GFLOP/s of an n×n×n product through `launch` (timeIt's mean of `reps`), 0 when it fails to launch. */
+template <class T>
+double gemmGflops(const GemmLaunch<T>& launch, int64_t n, const Dev<T>& a, const Dev<T>& b, Dev<T>& c, int reps) {
+  if (!launch(false, false, n, n, n, T(1), a.p, n, b.p, n, T(0), c.p, n).ok()) return 0;
+  const double ms = timeIt([&] { launch(false, false, n, n, n, T(1), a.p, n, b.p, n, T(0), c.p, n); }, reps);
+  return 2.0 * double(n) * n * n / (ms * 1e-3) / 1e9;
+}
+
+template <class T>
+void benchGemm() {
+  const bool haveCublas = cublasState().loaded;
+  for (int64_t n : {1024, 2048, 4096}) {
+    auto a = randomVec<T>(n * n), b = randomVec<T>(n * n);
+    Dev<T> da(a), db(b), dc(n * n);
+    const int reps = n >= 4096 ? 10 : 30;
+    const double cublas = haveCublas ? gemmGflops<T>(gemmOf<T>(GemmImpl::kCublas), n, da, db, dc, reps) : 0;
+    const double tiled = gemmGflops<T>(gemmOf<T>(GemmImpl::kTiled), n, da, db, dc, reps);
+    if (haveCublas) {
+      std::printf("BENCH gemm %s %lld^3: tiled %.0f GFLOP/s, cublas %.0f GFLOP/s, tiled/cublas %.1f%%\n",
+                  typeName<T>(), (long long)n, tiled, cublas, 100.0 * tiled / cublas);
+    } else {
+      std::printf("BENCH gemm %s %lld^3: tiled %.0f GFLOP/s (cuBLAS not loaded: %s)\n", typeName<T>(), (long long)n,
+                  tiled, cublasState().reason.c_str());
+    }
+  }
+}
+
+/** A tiled variant of gemm.cu as a GemmLaunch. */
+GemmLaunch<float> variantOf(int v) {
+  return [v](bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
+             const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
+    return launchTiledGemmVariant(v, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  };
+}
+
+/** Every tile shape of gemm.cu's variant list: correct on edges and transposes. */
+void testGemmVariants() {
+  for (int v = 0; v < tiledGemmVariantCount(); ++v)
+    for (int ta = 0; ta < 2; ++ta)
+      for (int tb = 0; tb < 2; ++tb) {
+        gemmCase<float>(tiledGemmVariantName(v), variantOf(v), ta, tb, 300, 260, 37, 0.7f, 0.3f);
+        gemmCase<float>(tiledGemmVariantName(v), variantOf(v), ta, tb, 129, 257, 17, 1.0f, 0.0f, true);
+      }
+}
+
+/** The variants' GFLOP/s against cuBLAS, to choose the addon's tiles by measurement. */
+void benchGemmVariants() {
+  const bool haveCublas = cublasState().loaded;
+  for (int64_t n : {2048, 4096}) {
+    auto a = randomVec<float>(n * n), b = randomVec<float>(n * n);
+    Dev<float> da(a), db(b), dc(n * n);
+    const int reps = n >= 4096 ? 10 : 30;
+    const double cublas = haveCublas ? gemmGflops<float>(gemmOf<float>(GemmImpl::kCublas), n, da, db, dc, reps) : 0;
+    for (int v = 0; v < tiledGemmVariantCount(); ++v) {
+      const double g = gemmGflops<float>(variantOf(v), n, da, db, dc, reps);
+      std::printf("BENCH gemm-variant f32 %lld^3 %-36s %6.0f GFLOP/s", (long long)n, tiledGemmVariantName(v), g);
+      if (haveCublas) std::printf(", %.1f%% of cuBLAS (%.0f)", 100.0 * g / cublas, cublas);
+      std::printf("\n");
+    }
+  }
+}
+
 
 void benchKernels() {
   const int64_t m = 8192, n = 1024;
@@ -1087,12 +1130,14 @@ int main(int argc, char** argv) {
     }
     testGemm<float>();
     testGemm<double>();
+    testGemmVariants();
     testAllocator();
     std::printf("%d checks passed, %d failed\n", passes, failures);
   }
   if (bench) {
     benchGemm<float>();
     benchGemm<double>();
+    benchGemmVariants();
     benchKernels();
     benchAllocator();
   }
