@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Takes a fresh machine to ready: Debian packages (OpenBLAS, Fashion-MNIST),
-# npm dependencies, the native addons (CPU; CUDA where nvcc is installed)
-# and the TypeScript build.
+# npm dependencies, the native addons (CPU; CUDA where nvcc is installed; the
+# CUDA addon for the host-only emulator) and the TypeScript build.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -25,5 +25,8 @@ npm ci --ignore-scripts --no-fund --no-audit --loglevel=error
 npm run --silent build:addon
 # The CUDA addon where nvcc is installed (one line and nothing else without it).
 npm run --silent build:cuda
+# The same CUDA sources for the host-only CUDA emulator (g++ only), which
+# `npm test` runs the cuda suites on (native/cuda/emu/README.md).
+npm run --silent build:cuda-emu
 npm run --silent build:ts
 echo "setup: ready. Try: node dist/run.js --help"

@@ -14,6 +14,10 @@
 // Node-API headers from the node-api-headers package: nothing is downloaded.
 // The output is in build-cuda/ because node-gyp's rebuild of the cpu addon
 // deletes build/.
+//
+// --emulator builds the same sources for the host-only CUDA emulator instead
+// (native/cuda/emu/README.md): g++ alone, no nvcc needed, into
+// build-cuda-emu/Release/gradnode_cuda.node (`npm run build:cuda-emu`).
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -22,7 +26,9 @@ const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
 const strict = process.argv.includes('--strict');
-const outDir = path.join(root, 'build-cuda');
+const emulator = process.argv.includes('--emulator');
+const what = emulator ? 'cuda emulator addon' : 'cuda addon';
+const outDir = path.join(root, emulator ? 'build-cuda-emu' : 'build-cuda');
 const logFile = path.join(outDir, 'cuda-build.log');
 
 function findNvcc() {
@@ -55,11 +61,11 @@ function findCmakeJs() {
 
 function main() {
   if (process.env.GRADNODE_NO_ADDON === '1') {
-    console.log('cuda addon: skipped (GRADNODE_NO_ADDON=1)');
+    console.log(`${what}: skipped (GRADNODE_NO_ADDON=1)`);
     return 0;
   }
-  const nvcc = findNvcc();
-  if (!nvcc) {
+  const nvcc = emulator ? undefined : findNvcc();
+  if (!nvcc && !emulator) {
     console.log('cuda addon: skipped, nvcc not found');
     return 0;
   }
@@ -67,11 +73,13 @@ function main() {
   if (!cmakeJs) return fail('cmake-js is not installed (it is a devDependency: run `npm ci`)');
   const started = Date.now();
   const jobs = String(Math.max(1, os.availableParallelism?.() ?? os.cpus().length));
-  const result = spawnSync(process.execPath, [cmakeJs, 'build', '--out', outDir, '--parallel', jobs, '--log-level', 'warn'], {
+  const args = [cmakeJs, 'build', '--out', outDir, '--parallel', jobs, '--log-level', 'warn'];
+  if (emulator) args.push('--CDGRADNODE_CUDA_EMULATOR=ON');
+  const result = spawnSync(process.execPath, args, {
     cwd: root,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, CUDACXX: nvcc },
+    env: emulator ? process.env : { ...process.env, CUDACXX: nvcc },
   });
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(logFile, `${result.stdout ?? ''}\n${result.stderr ?? ''}${result.error ? `\n${result.error.message}` : ''}`);
@@ -82,13 +90,13 @@ function main() {
       (result.error ? result.error.message : `cmake-js exited with ${result.status}`);
     return fail(firstError.trim());
   }
-  console.log(`cuda addon: built in ${((Date.now() - started) / 1000).toFixed(1)} s with ${nvcc} ` +
+  console.log(`${what}: built in ${((Date.now() - started) / 1000).toFixed(1)} s with ${nvcc ?? 'the host compiler'} ` +
     `(${path.relative(root, addon)})`);
   return 0;
 }
 
 function fail(reason) {
-  console.log(`cuda addon: not built: ${reason} (full log: ${path.relative(process.cwd(), logFile)})`);
+  console.log(`${what}: not built: ${reason} (full log: ${path.relative(process.cwd(), logFile)})`);
   return strict ? 1 : 0;
 }
 

@@ -70,8 +70,12 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   result.Set("cublas", cublas);
   result.Set("gemm", Napi::String::New(env, gemmImplName()));
   setNapiVersions(env, result);
+#ifdef GRADNODE_CUDA_EMULATOR
+  result.Set("compiler", Napi::String::New(env, std::string("host-only CUDA emulator (native/cuda/emu) / ") + __VERSION__));
+#else
   result.Set("compiler", Napi::String::New(env, "nvcc " + std::to_string(__CUDACC_VER_MAJOR__) + "." +
                                                     std::to_string(__CUDACC_VER_MINOR__) + " / " + __VERSION__));
+#endif
   result.Set("enums", enumNames(env));
   return result;
 }

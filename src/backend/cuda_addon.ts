@@ -6,6 +6,8 @@
  * Where it is loaded from: GRADNODE_ADDON_DIR when set (the folder of both
  * addons, e.g. on a machine they were carried to), else build-cuda/Release/
  * (not build/Release/: node-gyp's rebuild of the cpu addon deletes build/).
+ * GRADNODE_CUDA_ADDON names the file itself, e.g. the host-only emulator's
+ * build (native/cuda/emu/README.md).
  * GRADNODE_NO_ADDON=1 refuses to load it.
  *
  * Device memory travels as DeviceArray views of allocations made by alloc();
@@ -130,23 +132,32 @@ export function cudaAddonDir(): string {
   return process.env.GRADNODE_ADDON_DIR ?? path.resolve(__dirname, '..', '..', 'build-cuda', 'Release');
 }
 
+/**
+ * The CUDA addon file: GRADNODE_CUDA_ADDON when set (e.g. the host-only
+ * emulator's build, build-cuda-emu/Release/gradnode_cuda.node), else
+ * gradnode_cuda.node in cudaAddonDir().
+ */
+export function cudaAddonFile(): string {
+  const file = process.env.GRADNODE_CUDA_ADDON;
+  return file ? path.resolve(file) : path.join(cudaAddonDir(), CUDA_ADDON_FILE);
+}
+
 export type CudaAddonLoad =
   | { ok: true; addon: CudaAddon; file: string }
   | { ok: false; reason: string; built: boolean };
 
-let cached: { dir: string; load: CudaAddonLoad } | null = null;
+let cached: { file: string; load: CudaAddonLoad } | null = null;
 
 /**
- * Loads the CUDA addon (once per folder) and checks it exports every function.
+ * Loads the CUDA addon (once per file) and checks it exports every function.
  * Never throws. `built` is false when there is no file to load.
  */
 export function loadCudaAddon(): CudaAddonLoad {
   if (process.env.GRADNODE_NO_ADDON === '1') {
     return { ok: false, built: false, reason: 'native addons are disabled by GRADNODE_NO_ADDON=1' };
   }
-  const dir = cudaAddonDir();
-  if (cached && cached.dir === dir) return cached.load;
-  const file = path.join(dir, CUDA_ADDON_FILE);
+  const file = cudaAddonFile();
+  if (cached && cached.file === file) return cached.load;
   let load: CudaAddonLoad;
   if (!fs.existsSync(file)) {
     load = {
@@ -166,7 +177,7 @@ export function loadCudaAddon(): CudaAddonLoad {
       load = { ok: false, built: true, reason: `${file} failed to load: ${message}` };
     }
   }
-  cached = { dir, load };
+  cached = { file, load };
   return load;
 }
 

@@ -26,8 +26,10 @@ export class NnMlp implements MlpModel {
       const layer = new Linear(shape[i - 1], shape[i], {
         dtype, backend, generator: scratch, activation: i < shape.length - 1 ? 'relu' : 'identity',
       });
-      layer.weight.data.set(weights.W[i - 1].data);
-      layer.bias!.data.set(weights.b[i - 1].data);
+      noGrad(() => {
+        layer.weight.copy_(weights.W[i - 1]);
+        layer.bias!.copy_(weights.b[i - 1]);
+      });
       this.layers.push(layer);
     }
     this.net = new Sequential(...this.layers);
