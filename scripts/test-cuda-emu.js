@@ -26,7 +26,7 @@ function main(argv) {
     console.error(`test:cuda-emu: ${path.relative(root, addon)} is missing: run \`npm run build:cuda-emu\` first`);
     return 2;
   }
-  const ava = path.join(path.dirname(require.resolve('ava/package.json', { paths: [root] })), 'entrypoints', 'cli.mjs');
+  const ava = path.join(path.dirname(require.resolve('ava', { paths: [root] })), 'cli.mjs');  // ava/entrypoints/
   const result = spawnSync(process.execPath, [ava, ...(argv.length > 0 ? argv : SUITES)], {
     cwd: root,
     stdio: 'inherit',
