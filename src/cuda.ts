@@ -11,6 +11,8 @@ import { cudaUnavailableReason, loadCudaAddon, type CudaMemoryStats } from './ba
 import { BackendUnavailableError } from './errors';
 
 export type { CudaMemoryStats } from './backend/cuda_addon';
+/** What failed CUDA calls throw (torch.cuda.OutOfMemoryError's counterpart is OutOfMemoryError). */
+export { CudaError, CudaOutOfMemoryError as OutOfMemoryError } from './errors';
 
 /** Whether the cuda addon loads and sees a device. */
 export function isAvailable(): boolean {

@@ -19,3 +19,27 @@ export class BackendUnavailableError extends Error {
 export class DeviceMemoryError extends Error {
   override name = 'DeviceMemoryError';
 }
+
+/**
+ * A failed CUDA call (or cuBLAS call) on the cuda backend. `code` is the
+ * CUDA error name (e.g. 'cudaErrorIllegalAddress', or 'cublasError'),
+ * `status` its number. Errors after a kernel fault are sticky: the device
+ * stays unusable for the rest of the process, as with any CUDA program.
+ */
+export class CudaError extends Error {
+  override name = 'CudaError';
+
+  constructor(message: string, readonly code: string, readonly status: number) {
+    super(message);
+  }
+}
+
+/**
+ * Device memory ran out (cudaErrorMemoryAllocation), after the caching
+ * allocator released its cached blocks and retried. Not sticky: free
+ * tensors (or call cuda.emptyCache()) and go on, as with
+ * torch.cuda.OutOfMemoryError.
+ */
+export class CudaOutOfMemoryError extends CudaError {
+  override name = 'CudaOutOfMemoryError';
+}

@@ -10,7 +10,7 @@ export {
 export type { Backend, BackendName, DType, FloatArray } from './backend';
 export type { DeviceArray, Storage } from './backend/backend';
 export { Generator, defaultGenerator, manualSeed } from './random';
-export { BackendUnavailableError, DeviceMemoryError, DTypeError, ShapeError } from './errors';
+export { BackendUnavailableError, CudaError, CudaOutOfMemoryError, DeviceMemoryError, DTypeError, ShapeError } from './errors';
 export * as autograd from './autograd';
 export { noGrad, enableGrad, grad, jvp, gradcheck } from './autograd';
 export * as nn from './nn';

@@ -23,6 +23,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   registerEntryPoint<Synchronize>(env, exports, "synchronize");
   registerEntryPoint<EmptyCache>(env, exports, "emptyCache");
   registerEntryPoint<MemoryStats>(env, exports, "memoryStats");
+  registerEntryPoint<SetErrorClasses>(env, exports, "setErrorClasses");
   registerEntryPoint<SetGemm>(env, exports, "setGemm");
   registerEntryPoint<Gemm>(env, exports, "gemm");
   // Kernel families (families.h), in the CpuAddon order of src/backend/cpu.ts.

@@ -21,6 +21,7 @@ Napi::Value Cast(const Napi::CallbackInfo& info);
 Napi::Value Synchronize(const Napi::CallbackInfo& info);
 Napi::Value EmptyCache(const Napi::CallbackInfo& info);   // the caching allocator (over allocator.h)
 Napi::Value MemoryStats(const Napi::CallbackInfo& info);
+Napi::Value SetErrorClasses(const Napi::CallbackInfo& info);
 Napi::Value Info(const Napi::CallbackInfo& info);         // info.cu
 Napi::Value Gemm(const Napi::CallbackInfo& info);         // gemm.cu
 Napi::Value SetGemm(const Napi::CallbackInfo& info);

@@ -94,10 +94,39 @@ inline unsigned blocksFor(int64_t n, int block = kBlock) {
   return static_cast<unsigned>(b);
 }
 
-/** "<kernel>: <what> failed: <cudaGetErrorString> (<cudaGetErrorName>)" as a JS Error. */
+/**
+ * The JS classes of device errors, set once per environment by
+ * setErrorClasses(CudaError, CudaOutOfMemoryError) (src/errors.ts; the
+ * loader in src/backend/cuda_addon.ts calls it).
+ */
+struct ErrorClasses {
+  Napi::FunctionReference base;
+  Napi::FunctionReference outOfMemory;
+};
+
+/**
+ * A device error: new CudaError(message, code, status), or
+ * CudaOutOfMemoryError for cudaErrorMemoryAllocation, once the classes are
+ * set; before that a plain Error with the same `code` and `status` properties.
+ */
+inline Napi::Error deviceError(Napi::Env env, const std::string& message, const char* code, int status) {
+  const ErrorClasses* classes = env.GetInstanceData<ErrorClasses>();
+  if (!classes) {
+    Napi::Error e = Napi::Error::New(env, message);
+    e.Set("code", Napi::String::New(env, code));
+    e.Set("status", Napi::Number::New(env, status));
+    return e;
+  }
+  const Napi::FunctionReference& ctor = status == cudaErrorMemoryAllocation ? classes->outOfMemory : classes->base;
+  return Napi::Error(env, ctor.New({Napi::String::New(env, message), Napi::String::New(env, code),
+                                    Napi::Number::New(env, status)}));
+}
+
+/** "<kernel>: <what> failed: <cudaGetErrorString> (<cudaGetErrorName>)" as a CudaError with that code. */
 inline Napi::Error cudaError(Napi::Env env, const char* kernel, const char* what, cudaError_t status) {
-  return Napi::Error::New(env, std::string(kernel) + ": " + what + " failed: " + cudaGetErrorString(status) +
-                                   " (" + cudaGetErrorName(status) + ")");
+  return deviceError(env, std::string(kernel) + ": " + what + " failed: " + cudaGetErrorString(status) + " (" +
+                              cudaGetErrorName(status) + ")",
+                     cudaGetErrorName(status), static_cast<int>(status));
 }
 
 /**

@@ -431,7 +431,8 @@ void gemmTyped(CudaArgs& args, const GemmParams& p) {
                                       p.lda, b.data, p.ldb, static_cast<T>(p.beta), c.data, p.ldc);
   if (!status.ok()) {
     if (status.call && std::strncmp(status.call, "cublas", 6) == 0) {
-      throw Napi::Error::New(args.env(), std::string("gemm: ") + status.call + " failed: " + lastCublasError());
+      throw deviceError(args.env(), std::string("gemm: ") + status.call + " failed: " + lastCublasError(), "cublasError",
+                        static_cast<int>(status.error));
     }
     args.check(status.error, status.call);
   }

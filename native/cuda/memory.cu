@@ -224,6 +224,23 @@ Napi::Value EmptyCache(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// setErrorClasses(CudaError, CudaOutOfMemoryError): the classes CUDA failures are thrown as, from now
+// on, in this environment (device.h's deviceError); called by the loader.
+Napi::Value SetErrorClasses(const Napi::CallbackInfo& info) {
+  CudaArgs args(info, "setErrorClasses", 2);
+  for (size_t i = 0; i < 2; ++i) {
+    if (!info[i].IsFunction()) {
+      throw Napi::TypeError::New(info.Env(), std::string("setErrorClasses: ") + (i == 0 ? "base" : "outOfMemory") +
+                                                 " must be a class (a function)");
+    }
+  }
+  Napi::Env env = info.Env();
+  delete env.GetInstanceData<ErrorClasses>();  // a replaced value's finalizer is not called
+  env.SetInstanceData(new ErrorClasses{Napi::Persistent(info[0].As<Napi::Function>()),
+                                       Napi::Persistent(info[1].As<Napi::Function>())});
+  return env.Undefined();
+}
+
 // memoryStats() -> { allocator, allocatedBytes, peakAllocatedBytes, liveAllocations, reservedBytes }; never
 // throws a CUDA error.
 Napi::Value MemoryStats(const Napi::CallbackInfo& info) {

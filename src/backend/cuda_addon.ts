@@ -16,6 +16,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { CudaError, CudaOutOfMemoryError } from '../errors';
 import type { DeviceArray, FloatArray } from './backend';
 import type { KernelAddon } from './native_kernels';
 
@@ -114,12 +115,21 @@ export interface CudaAddon extends KernelAddon, CudaMemoryAddon {
   info(): CudaAddonInfo;
   /** Throws when 'cublas' is asked for and cuBLAS is not loaded. */
   setGemm(impl: 'cublas' | 'tiled'): void;
+  /**
+   * The classes failed CUDA calls are thrown as from now on: new base(message,
+   * code, status), or outOfMemory's for cudaErrorMemoryAllocation. Before the
+   * call they are plain Errors with the same code and status properties.
+   * loadCudaAddon() sets CudaError and CudaOutOfMemoryError.
+   */
+  setErrorClasses(base: CudaErrorClass, outOfMemory: CudaErrorClass): void;
 }
+
+export type CudaErrorClass = new (message: string, code: string, status: number) => Error;
 
 /** Every function the addon must export. */
 export const CUDA_ADDON_FUNCTIONS: readonly (keyof CudaAddon)[] = [
   'info', 'alloc', 'upload', 'download', 'copy', 'copy2d', 'fill', 'cast', 'synchronize', 'emptyCache',
-  'memoryStats', 'setGemm',
+  'memoryStats', 'setErrorClasses', 'setGemm',
   'gemm', 'biasActivationForward', 'biasActivationBackward', 'layerNormForward', 'layerNormBackward',
   'logSoftmaxNllForward', 'logSoftmaxNllBackward', 'im2col', 'col2im', 'binary', 'unary', 'scale',
   'axpy', 'copyStrided', 'reduce', 'argmax', 'gather', 'scatterAdd',
@@ -169,9 +179,12 @@ export function loadCudaAddon(): CudaAddonLoad {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const addon = require(file) as CudaAddon;
       const missing = CUDA_ADDON_FUNCTIONS.filter((name) => typeof addon[name] !== 'function');
-      load = missing.length > 0
-        ? { ok: false, built: true, reason: `${file} is stale: it lacks ${missing.join(', ')} (run \`npm run build:cuda\`)` }
-        : { ok: true, addon, file };
+      if (missing.length > 0) {
+        load = { ok: false, built: true, reason: `${file} is stale: it lacks ${missing.join(', ')} (run \`npm run build:cuda\`)` };
+      } else {
+        addon.setErrorClasses(CudaError, CudaOutOfMemoryError);
+        load = { ok: true, addon, file };
+      }
     } catch (err) {
       const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
       load = { ok: false, built: true, reason: `${file} failed to load: ${message}` };

@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { unavailableReason } from '../../src/backend';
 import { type CudaAddon, type DeviceArray, cudaUnavailableReason, loadCudaAddon } from '../../src/backend/cuda_addon';
+import { CudaError } from '../../src/errors';
 
 const root = path.resolve(__dirname, '..', '..');
 const requireBuild = (process.env.GRADNODE_REQUIRE_NATIVE ?? '').split(',').includes('cuda-build');
@@ -94,10 +95,12 @@ test('without a device, alloc and synchronize throw JS errors naming the call an
   const addon = addonOrSkip(t);
   if (!addon) return t.pass();
   if (hasDevice(addon)) return t.pass();
-  const err = t.throws(() => addon.alloc(0, 16));
-  t.is(err!.constructor, Error);
+  const err = t.throws(() => addon.alloc(0, 16), { instanceOf: CudaError }) as CudaError;
+  t.is(err.constructor, CudaError);
   // The allocator's first call (cudaGetDevice, choosing the mode) is the one that fails.
-  t.regex(err!.message, /^alloc: cuda\w+( \(\w+\))? failed: .+ \(cuda\w+\)$/);
+  t.regex(err.message, /^alloc: cuda\w+( \(\w+\))? failed: .+ \(cuda\w+\)$/);
+  t.is(`(${err.code})`, /\(cuda\w+\)$/.exec(err.message)![0], 'code is the CUDA error name of the message');
+  t.true(Number.isInteger(err.status) && err.status > 0);
   t.throws(() => addon.alloc(1, 0), { message: /^alloc: cuda\w+( \(\w+\))? failed: / });
   t.throws(() => addon.synchronize(), { message: /^synchronize: cudaDeviceSynchronize failed/ });
   t.throws(() => addon.setGemm('cublas'), { message: /^setGemm: cuBLAS is not loaded/ });
@@ -163,6 +166,10 @@ test('arguments are checked before any CUDA call: TypeError / RangeError naming 
   t.throws(() => addon.copy2d(2, -2, fake(), 2, fake(), 2), { instanceOf: RangeError, message: /^copy2d: cols must be an integer/ });
   t.throws(() => any.setGemm('blas'), { instanceOf: RangeError, message: /^setGemm: impl must be 'cublas' or 'tiled'/ });
   t.throws(() => any.setGemm(1), { instanceOf: TypeError, message: /^setGemm: impl must be/ });
+  t.throws(() => any.setErrorClasses(CudaError, {}), {
+    instanceOf: TypeError, message: 'setErrorClasses: outOfMemory must be a class (a function)',
+  });
+  t.throws(() => any.setErrorClasses(CudaError), { instanceOf: TypeError, message: /^setErrorClasses: expects 2 arguments, got 1/ });
   // gemm: scalars first, then the DeviceArrays
   t.throws(() => addon.gemm(false, false, 2, 2, 2, 1, fake(), 2, fake(), 2, 0, fake(), 2), {
     instanceOf: TypeError, message: /^gemm: a\.handle must be a device allocation/,

@@ -9,7 +9,7 @@
  * GRADNODE_REQUIRE_NATIVE asks for 'cuda-emu' (as CI does).
  */
 import test from 'ava';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -54,3 +54,37 @@ for (const program of programs) {
     });
   }
 }
+
+test('on a 64 MiB emulated device, running out of memory is a CudaOutOfMemoryError, and the device stays usable', (t) => {
+  const addon = path.join(dir, 'gradnode_cuda.node');
+  if (!fs.existsSync(addon)) {
+    if (required) t.fail(`GRADNODE_REQUIRE_NATIVE asks for cuda-emu: ${addon} is not built`);
+    else t.pass();
+    return;
+  }
+  const snippet = `
+    const { Tensor, setBackend, cuda, CudaOutOfMemoryError } = require('./src');
+    setBackend('cuda');
+    const kept = Tensor.zeros([10 << 20]);  // 40 MiB of the 64
+    try {
+      Tensor.zeros([10 << 20]);
+      console.log('no error');
+    } catch (e) {
+      console.log(JSON.stringify({ oom: e instanceof CudaOutOfMemoryError, same: e instanceof cuda.OutOfMemoryError,
+        name: e.name, code: e.code, message: e.message }));
+    }
+    console.log(Tensor.ones([1000]).sum().item(), kept.size);
+  `;
+  const root = path.resolve(__dirname, '..', '..');
+  const r = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', snippet], {
+    cwd: root, encoding: 'utf8',
+    env: { ...process.env, GRADNODE_CUDA_ADDON: addon, GRADNODE_CUDA_EMU_MEMORY: String(64 << 20), GRADNODE_REQUIRE_NATIVE: '' },
+  });
+  t.is(r.status, 0, r.stderr);
+  const [error, after] = r.stdout.trim().split('\n');
+  t.deepEqual(JSON.parse(error), {
+    oom: true, same: true, name: 'CudaOutOfMemoryError', code: 'cudaErrorMemoryAllocation',
+    message: 'alloc: cudaMallocFromPoolAsync failed: out of memory (cudaErrorMemoryAllocation)',
+  });
+  t.is(after, `1000 ${10 << 20}`);
+});

@@ -11,14 +11,19 @@
 //   memory nobody wrote gives NaN, not a lucky 0.
 // A kernel fault is sticky: every later call returns it, as on a GPU.
 //
-// The stream-ordered pool is a counter: memory is freed at once, and the
-// pool's reserved bytes follow the high-water mark of its live bytes until a
-// cudaMemPoolTrimTo (so a block freed and allocated again does not raise it,
-// as with the real cache).
+// The stream-ordered pool is modelled by its accounting: host memory is freed
+// at once, but the freed block's size stays reserved in the pool's cache
+// until cudaMemPoolTrimTo, and an allocation reuses the smallest cached block
+// that fits. Reserved bytes count against the device's memory (16 GiB, or
+// GRADNODE_CUDA_EMU_MEMORY bytes), so an allocation that only fits once the
+// cache is released fails with cudaErrorMemoryAllocation first, as on a GPU:
+// the allocator's trim-and-retry path runs here.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <iterator>
 #include <map>
+#include <set>
 #include <mutex>
 #include <string>
 
@@ -28,20 +33,30 @@ namespace gnemu {
 namespace {
 
 constexpr int kMultiprocessors = 4;  // few, so gemm picks its big tiles for modest sizes too
-constexpr size_t kMemoryBytes = size_t{16} << 30;
+constexpr size_t kDefaultMemoryBytes = size_t{16} << 30;
 constexpr size_t kAlignment = 256;   // as cudaMalloc's
 
 struct Allocation {
-  size_t bytes;
+  size_t bytes;       // what was asked for (accessible)
   bool pooled;
+  size_t blockBytes;  // pool: the size of the block it occupies (a reused block may be larger)
 };
+
+/** The device's memory: GRADNODE_CUDA_EMU_MEMORY bytes if set (to test out-of-memory paths), else 16 GiB. */
+size_t capacity() {
+  const char* v = std::getenv("GRADNODE_CUDA_EMU_MEMORY");
+  const unsigned long long n = v ? std::strtoull(v, nullptr, 10) : 0;
+  return n > 0 ? static_cast<size_t>(n) : kDefaultMemoryBytes;
+}
 
 struct Device {
   std::mutex mutex;
   std::map<uintptr_t, Allocation> allocations;  // by start address
   cudaError_t sticky = cudaSuccess;
-  size_t poolUsed = 0;
-  size_t poolReserved = 0;
+  size_t plainUsed = 0;             // cudaMalloc'ed bytes
+  size_t poolUsed = 0;              // bytes of the pool's blocks in use
+  std::multiset<size_t> poolCache;  // sizes of the pool's freed blocks, kept until a trim
+  size_t poolReserved = 0;          // poolUsed + the cached blocks
   uint64_t releaseThreshold = 0;
 };
 
@@ -75,16 +90,24 @@ cudaError_t allocate(void** ptr, size_t bytes, bool pooled) {
   std::lock_guard<std::mutex> lock(d.mutex);
   if (d.sticky != cudaSuccess) return d.sticky;
   if (bytes == 0) return cudaSuccess;
-  if (bytes > kMemoryBytes) return fail(cudaErrorMemoryAllocation);
+  // The pool reuses the smallest cached block that fits, else reserves a new one.
+  auto cached = pooled ? d.poolCache.lower_bound(bytes) : d.poolCache.end();
+  const bool reuse = cached != d.poolCache.end();
+  if (!reuse && d.poolReserved + d.plainUsed + bytes > capacity()) return fail(cudaErrorMemoryAllocation);
   // Exactly `bytes` (aligned as cudaMalloc's): under AddressSanitizer the first byte past it is a redzone.
   void* p = nullptr;
   if (posix_memalign(&p, kAlignment, bytes) != 0) return fail(cudaErrorMemoryAllocation);
   std::memset(p, 0xff, bytes);
-  d.allocations[reinterpret_cast<uintptr_t>(p)] = Allocation{bytes, pooled};
-  if (pooled) {
-    d.poolUsed += bytes;
-    if (d.poolUsed > d.poolReserved) d.poolReserved = d.poolUsed;
+  size_t block = bytes;
+  if (reuse) {
+    block = *cached;
+    d.poolCache.erase(cached);
+  } else if (pooled) {
+    d.poolReserved += bytes;
   }
+  if (pooled) d.poolUsed += block;
+  else d.plainUsed += bytes;
+  d.allocations[reinterpret_cast<uintptr_t>(p)] = Allocation{bytes, pooled, block};
   *ptr = p;
   return cudaSuccess;
 }
@@ -96,7 +119,12 @@ cudaError_t release(void* ptr) {
   if (d.sticky != cudaSuccess) return d.sticky;
   const auto it = d.allocations.find(reinterpret_cast<uintptr_t>(ptr));
   if (it == d.allocations.end()) return fail(cudaErrorInvalidValue);
-  if (it->second.pooled) d.poolUsed -= it->second.bytes;
+  if (it->second.pooled) {
+    d.poolUsed -= it->second.blockBytes;
+    d.poolCache.insert(it->second.blockBytes);
+  } else {
+    d.plainUsed -= it->second.bytes;
+  }
   d.allocations.erase(it);
   std::free(ptr);
   return cudaSuccess;
@@ -171,7 +199,7 @@ cudaError_t cudaGetDeviceProperties(cudaDeviceProp* prop, int dev) {
   if (dev != 0) return fail(cudaErrorInvalidDevice);
   *prop = cudaDeviceProp{};
   std::snprintf(prop->name, sizeof prop->name, "gradnode CUDA emulator (host CPU)");
-  prop->totalGlobalMem = gnemu::kMemoryBytes;
+  prop->totalGlobalMem = gnemu::capacity();
   prop->major = 9;
   prop->minor = 0;
   prop->multiProcessorCount = gnemu::kMultiprocessors;
@@ -291,8 +319,12 @@ cudaError_t cudaMemPoolTrimTo(cudaMemPool_t pool, size_t minBytesToKeep) {
   auto& d = device();
   std::lock_guard<std::mutex> lock(d.mutex);
   if (d.sticky != cudaSuccess) return d.sticky;
-  const size_t keep = d.poolUsed > minBytesToKeep ? d.poolUsed : minBytesToKeep;
-  if (d.poolReserved > keep) d.poolReserved = keep;
+  // Releases cached blocks, largest first, while more than minBytesToKeep stays reserved.
+  while (!d.poolCache.empty() && d.poolReserved > minBytesToKeep) {
+    const auto largest = std::prev(d.poolCache.end());
+    d.poolReserved -= *largest;
+    d.poolCache.erase(largest);
+  }
   return cudaSuccess;
 }
 

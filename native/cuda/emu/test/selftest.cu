@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "cuda/allocator.h"
 #include "cuda/kernel_util.cuh"
 
 namespace {
@@ -204,6 +205,37 @@ void testRefusals() {
   });
 }
 
+/**
+ * The caching allocator's out-of-memory path (allocator.cu): on a 64 MiB
+ * device, a freed 40 MiB block stays cached, so a 48 MiB request fails until
+ * the allocator trims the cache and retries; a request that cannot fit even
+ * then fails with cudaErrorMemoryAllocation, and the device stays usable.
+ */
+void testOutOfMemory() {
+  inChild("the allocator trims its cache and retries on out-of-memory; a request that cannot fit fails, not sticky",
+          cudaSuccess, [] {
+    namespace gc = gradnode::cuda;
+    setenv("GRADNODE_CUDA_EMU_MEMORY", std::to_string(64 << 20).c_str(), 1);
+    bool ok = true;
+    auto expect = [&](bool c, const char* what) {
+      if (!c) std::printf("  not so: %s\n", what);
+      ok = ok && c;
+    };
+    const char* call = nullptr;
+    void *a = nullptr, *b = nullptr, *c = nullptr, *d = nullptr;
+    expect(gc::deviceAlloc(&a, 40 << 20, &call) == cudaSuccess, "40 MiB fits");
+    gc::deviceFree(a, 40 << 20);
+    expect(gc::allocatorStats().reservedBytes == uint64_t(40) << 20, "the freed 40 MiB stay reserved");
+    expect(gc::deviceAlloc(&b, 48 << 20, &call) == cudaSuccess, "48 MiB fits once the cache is trimmed");
+    expect(gc::allocatorStats().reservedBytes == uint64_t(48) << 20, "only the 48 MiB block is reserved after the retry");
+    expect(gc::deviceAlloc(&c, 20 << 20, &call) == cudaErrorMemoryAllocation, "20 MiB more does not fit");
+    expect(call && std::strcmp(call, "cudaMallocFromPoolAsync") == 0, "the failed call is named");
+    expect(gc::deviceAlloc(&d, 8 << 20, &call) == cudaSuccess, "8 MiB still fits after the failure");
+    expect(gc::allocatorStats().liveAllocations == 2, "two allocations are live");
+    return ok ? cudaSuccess : cudaErrorUnknown;
+  });
+}
+
 }  // namespace
 
 int main() {
@@ -215,6 +247,7 @@ int main() {
   testFreshMemoryIsNaN();
   testNeighbour(reverse);
   testRefusals();
+  testOutOfMemory();
   std::printf("%d checks passed, %d failed\n", passes, failures);
   return failures == 0 ? 0 : 1;
 }
