@@ -180,17 +180,20 @@ bool pointerArgumentOk(const char* kernel, int index, const void* p) {
 using gnemu::device;
 using gnemu::fail;
 
-cudaError_t cudaGetDeviceCount(int* count) {
-  if (!count) return fail(cudaErrorInvalidValue);
-  *count = 1;
+namespace {
+
+/** *out = value, or cudaErrorInvalidValue for a null out. */
+cudaError_t put(int* out, int value) {
+  if (!out) return fail(cudaErrorInvalidValue);
+  *out = value;
   return cudaSuccess;
 }
 
-cudaError_t cudaGetDevice(int* dev) {
-  if (!dev) return fail(cudaErrorInvalidValue);
-  *dev = 0;
-  return cudaSuccess;
-}
+}  // namespace
+
+cudaError_t cudaGetDeviceCount(int* count) { return put(count, 1); }
+
+cudaError_t cudaGetDevice(int* dev) { return put(dev, 0); }
 
 cudaError_t cudaSetDevice(int dev) { return dev == 0 ? cudaSuccess : fail(cudaErrorInvalidDevice); }
 
@@ -209,26 +212,17 @@ cudaError_t cudaGetDeviceProperties(cudaDeviceProp* prop, int dev) {
 }
 
 cudaError_t cudaDeviceGetAttribute(int* value, cudaDeviceAttr attr, int dev) {
-  if (!value) return fail(cudaErrorInvalidValue);
   if (dev != 0) return fail(cudaErrorInvalidDevice);
   switch (attr) {
-    case cudaDevAttrMultiProcessorCount: *value = gnemu::kMultiprocessors; return cudaSuccess;
-    case cudaDevAttrMemoryPoolsSupported: *value = 1; return cudaSuccess;
+    case cudaDevAttrMultiProcessorCount: return put(value, gnemu::kMultiprocessors);
+    case cudaDevAttrMemoryPoolsSupported: return put(value, 1);
   }
   return fail(cudaErrorInvalidValue);
 }
 
-cudaError_t cudaRuntimeGetVersion(int* version) {
-  if (!version) return fail(cudaErrorInvalidValue);
-  *version = 13000;
-  return cudaSuccess;
-}
+cudaError_t cudaRuntimeGetVersion(int* version) { return put(version, 13000); }
 
-cudaError_t cudaDriverGetVersion(int* version) {
-  if (!version) return fail(cudaErrorInvalidValue);
-  *version = 13000;
-  return cudaSuccess;
-}
+cudaError_t cudaDriverGetVersion(int* version) { return put(version, 13000); }
 
 cudaError_t cudaGetLastError() {
   const cudaError_t sticky = gnemu::stickyError();
@@ -242,43 +236,42 @@ cudaError_t cudaPeekAtLastError() {
   return sticky != cudaSuccess ? sticky : gnemu::lastError;
 }
 
-const char* cudaGetErrorName(cudaError_t error) {
-  switch (error) {
-    case cudaSuccess: return "cudaSuccess";
-    case cudaErrorInvalidValue: return "cudaErrorInvalidValue";
-    case cudaErrorMemoryAllocation: return "cudaErrorMemoryAllocation";
-    case cudaErrorInitializationError: return "cudaErrorInitializationError";
-    case cudaErrorInvalidConfiguration: return "cudaErrorInvalidConfiguration";
-    case cudaErrorInvalidDevicePointer: return "cudaErrorInvalidDevicePointer";
-    case cudaErrorInvalidMemcpyDirection: return "cudaErrorInvalidMemcpyDirection";
-    case cudaErrorNoDevice: return "cudaErrorNoDevice";
-    case cudaErrorInvalidDevice: return "cudaErrorInvalidDevice";
-    case cudaErrorIllegalAddress: return "cudaErrorIllegalAddress";
-    case cudaErrorLaunchFailure: return "cudaErrorLaunchFailure";
-    case cudaErrorNotSupported: return "cudaErrorNotSupported";
-    case cudaErrorUnknown: return "cudaErrorUnknown";
+namespace {
+
+struct ErrorText {
+  cudaError_t code;
+  const char* name;
+  const char* text;
+};
+
+constexpr ErrorText kErrors[] = {
+    {cudaSuccess, "cudaSuccess", "no error"},
+    {cudaErrorInvalidValue, "cudaErrorInvalidValue", "invalid argument"},
+    {cudaErrorMemoryAllocation, "cudaErrorMemoryAllocation", "out of memory"},
+    {cudaErrorInitializationError, "cudaErrorInitializationError", "initialization error"},
+    {cudaErrorInvalidConfiguration, "cudaErrorInvalidConfiguration", "invalid configuration argument"},
+    {cudaErrorInvalidDevicePointer, "cudaErrorInvalidDevicePointer", "invalid device pointer"},
+    {cudaErrorInvalidMemcpyDirection, "cudaErrorInvalidMemcpyDirection", "invalid copy direction for memcpy"},
+    {cudaErrorNoDevice, "cudaErrorNoDevice", "no CUDA-capable device is detected"},
+    {cudaErrorInvalidDevice, "cudaErrorInvalidDevice", "invalid device ordinal"},
+    {cudaErrorIllegalAddress, "cudaErrorIllegalAddress", "an illegal memory access was encountered"},
+    {cudaErrorLaunchFailure, "cudaErrorLaunchFailure", "unspecified launch failure"},
+    {cudaErrorNotSupported, "cudaErrorNotSupported", "operation not supported"},
+    {cudaErrorUnknown, "cudaErrorUnknown", "unknown error"},
+};
+
+const ErrorText& errorText(cudaError_t error) {
+  for (const ErrorText& e : kErrors) {
+    if (e.code == error) return e;
   }
-  return "cudaErrorUnknown";
+  return kErrors[sizeof kErrors / sizeof kErrors[0] - 1];  // cudaErrorUnknown
 }
 
-const char* cudaGetErrorString(cudaError_t error) {
-  switch (error) {
-    case cudaSuccess: return "no error";
-    case cudaErrorInvalidValue: return "invalid argument";
-    case cudaErrorMemoryAllocation: return "out of memory";
-    case cudaErrorInitializationError: return "initialization error";
-    case cudaErrorInvalidConfiguration: return "invalid configuration argument";
-    case cudaErrorInvalidDevicePointer: return "invalid device pointer";
-    case cudaErrorInvalidMemcpyDirection: return "invalid copy direction for memcpy";
-    case cudaErrorNoDevice: return "no CUDA-capable device is detected";
-    case cudaErrorInvalidDevice: return "invalid device ordinal";
-    case cudaErrorIllegalAddress: return "an illegal memory access was encountered";
-    case cudaErrorLaunchFailure: return "unspecified launch failure";
-    case cudaErrorNotSupported: return "operation not supported";
-    case cudaErrorUnknown: return "unknown error";
-  }
-  return "unknown error";
-}
+}  // namespace
+
+const char* cudaGetErrorName(cudaError_t error) { return errorText(error).name; }
+
+const char* cudaGetErrorString(cudaError_t error) { return errorText(error).text; }
 
 cudaError_t cudaDeviceSynchronize() { return gnemu::stickyError(); }
 
