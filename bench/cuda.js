@@ -11,8 +11,11 @@
  * (no Node) is in the driver: build-cuda/Release/gradnode_cuda_driver (its
  * gemm table). On the GPU machine, scripts/device/check.sh runs this.
  *
- *   node bench/cuda.js [--rounds 5] [--quick] [--no-readme]
+ *   node bench/cuda.js [--rounds 5] [--quick] [--no-readme] [--smoke]
  *
+ * --smoke runs every part at toy sizes (GEMM 64² and 128², one round, epochs
+ * of 4 batches) and writes nothing: a check that the script works (the tests
+ * run it on the host-only CUDA emulator), not a benchmark.
  * Needs a CUDA device and `npm run build:cuda`; elsewhere it prints why and exits 2.
  */
 const { spawnSync } = require('node:child_process');
@@ -23,7 +26,8 @@ const { loadCudaAddon } = require('../dist/backend/cuda_addon');
 const { median, min, timeCalls, interleave, markdownTable, updateReadmeSection, writeResult } = require('./lib/stats');
 
 const args = process.argv.slice(2);
-const rounds = Number(args[args.indexOf('--rounds') + 1]) || 5;
+const smoke = args.includes('--smoke');
+const rounds = smoke ? 1 : Number(args[args.indexOf('--rounds') + 1]) || 5;
 const quick = args.includes('--quick');
 
 for (const name of /** @type {const} */ (['cuda', 'cpu'])) {
@@ -42,7 +46,7 @@ const cpu = backend('cpu');
 const ts = backend('ts');
 
 // ---- GEMM ------------------------------------------------------------------
-const sizes = quick ? [512, 1024, 2048] : [512, 1024, 2048, 4096];
+const sizes = smoke ? [64, 128] : quick ? [512, 1024, 2048] : [512, 1024, 2048, 4096];
 const gemmRows = [];
 for (const s of sizes) {
   const flops = 2 * s * s * s;
@@ -79,7 +83,8 @@ const pin = os.cpus().length > 2 && ok('taskset', ['-c', '0,1', 'true']);
 const python = process.env.GRADNODE_TORCH_PYTHON ?? 'python3';
 const torchCuda = ok(python, ['-c', 'import sys, torch; sys.exit(0 if torch.cuda.is_available() else 1)']);
 const epochOf = (/** @type {string} */ cmd, /** @type {string[]} */ argv, /** @type {Record<string, string>} */ env = {}) => () => {
-  const r = spawnSync(cmd, [...argv, '--epochs', '2'], { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } });
+  const size = smoke ? ['--train-size', '512', '--max-batches', '4'] : [];
+  const r = spawnSync(cmd, [...argv, '--epochs', '2', ...size], { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } });
   if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}').seconds;
 };
@@ -93,7 +98,7 @@ const epochContenders = {
     : epochOf(process.execPath, [...gradnodeStep, 'cpu']),
 };
 if (torchCuda) epochContenders['PyTorch cuda'] = epochOf(python, ['bench/peers/dense_res_torch.py', '--device', 'cuda']);
-const epochs = interleave(epochContenders, quick ? 1 : Math.min(rounds, 3));
+const epochs = interleave(epochContenders, quick || smoke ? 1 : Math.min(rounds, 3));
 const epochRatio = median(epochs[cpuName]) / median(epochs.cuda);
 for (const [name, times] of Object.entries(epochs)) {
   console.log(`dense-res epoch 2 on ${name}: ${median(times).toFixed(3)} s (${(median(times) / median(epochs.cuda)).toFixed(2)}× cuda's)`);
@@ -115,5 +120,6 @@ const header = `Command: \`node bench/cuda.js${quick ? ' --quick' : ''} --rounds
   `(the cpu GEMM column uses OpenBLAS with ${/** @type {any} */ (cpu).info().blasThreads} threads), ` +
   `${new Date().toISOString().slice(0, 10)}. Medians of interleaved rounds; GPU calls include a device synchronize.`;
 console.log(`\n${table}\n\n${epochTable}\n\n${epochLine}`);
+if (smoke) process.exit(0);
 writeResult('cuda', { date: new Date().toISOString(), device, info, gemm: gemmRows, epochs });
 if (!args.includes('--no-readme')) updateReadmeSection('cuda', `## CUDA vs CPU\n\n${header}\n\n${table}\n\n${epochTable}\n\n${epochLine}`);

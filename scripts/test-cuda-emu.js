@@ -19,6 +19,7 @@ const addon = path.join(root, 'build-cuda-emu', 'Release', 'gradnode_cuda.node')
 const SUITES = [
   'test/backend/parity', 'test/backend/native_fuzz.test.ts', 'test/backend/cuda_addon.test.ts',
   'test/backend/cuda_backend.test.ts', 'test/backend/selection.test.ts', 'test/cuda.test.ts', 'test/experiments',
+  'test/bench',
 ];
 
 function main(argv) {
