@@ -2,8 +2,8 @@
  * The host-only CUDA emulator (native/cuda/emu/, `npm run build:cuda-emu`):
  * its self-test, and the CUDA kernels' standalone driver (native/cuda/test/
  * driver.cu, under AddressSanitizer and UBSan), each with threads and blocks
- * in index order and in reverse order. The cuda parity suites on the
- * emulated device run from `npm run test:cuda-emu`.
+ * in index order, in reverse order and shuffled (seed 1). The cuda parity
+ * suites on the emulated device run from `npm run test:cuda-emu`.
  *
  * Skips with the reason when the emulator is not built, unless
  * GRADNODE_REQUIRE_NATIVE asks for 'cuda-emu' (as CI does).
@@ -24,7 +24,7 @@ const programs = [
 ];
 
 for (const program of programs) {
-  for (const order of ['index', 'reverse']) {
+  for (const order of ['index', 'reverse', 'random']) {
     test(`${program.name}, ${order} order: every check passes`, async (t) => {
       const file = path.join(dir, program.file);
       if (!fs.existsSync(file)) {

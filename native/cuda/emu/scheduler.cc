@@ -11,8 +11,10 @@
 // exited or did not reach it.
 //
 // GRADNODE_CUDA_EMU_ORDER=reverse runs the blocks, and the threads of each
-// block, from the last: a kernel whose result depends on the order threads
-// or blocks run in (a race, or a missing barrier) then gives another answer.
+// block, from the last; =random in a shuffled order (seeded by
+// GRADNODE_CUDA_EMU_SEED, default 1, so a failure repeats). A kernel whose
+// result depends on the order threads or blocks run in (a race, or a missing
+// barrier) then gives another answer. Every such order is one a GPU may run.
 //
 // The context switch is a few lines of x86-64 assembly (callee-saved
 // registers, MXCSR and the x87 control word), not swapcontext, which makes a
@@ -80,6 +82,35 @@ constexpr unsigned kMaxThreadsPerBlock = 1024;
 
 enum class State { kUnstarted, kRunning, kRunnable, kAtBlockBarrier, kAtWarpBarrier, kDone };
 
+enum class Order { kIndex, kReverse, kRandom };
+
+Order orderFromEnv() {
+  const char* v = std::getenv("GRADNODE_CUDA_EMU_ORDER");
+  if (v && std::strcmp(v, "reverse") == 0) return Order::kReverse;
+  if (v && std::strcmp(v, "random") == 0) return Order::kRandom;
+  return Order::kIndex;
+}
+
+/** splitmix64 over one sequence per host thread, seeded by GRADNODE_CUDA_EMU_SEED (default 1). */
+uint64_t nextRandom() {
+  thread_local uint64_t state = [] {
+    const char* v = std::getenv("GRADNODE_CUDA_EMU_SEED");
+    return v ? std::strtoull(v, nullptr, 10) : 1;
+  }();
+  uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+/** 0..n-1 in the given order (Fisher-Yates for kRandom). */
+void permutation(Order order, size_t n, std::vector<unsigned>& out) {
+  out.resize(n);
+  for (size_t i = 0; i < n; ++i) out[i] = static_cast<unsigned>(order == Order::kReverse ? n - 1 - i : i);
+  if (order != Order::kRandom) return;
+  for (size_t i = n; i > 1; --i) std::swap(out[i - 1], out[nextRandom() % i]);
+}
+
 struct Fiber;
 
 /** One CUDA thread of the running block. */
@@ -109,7 +140,8 @@ struct Scheduler {
   std::vector<Fiber*> idle;    // fibers whose threads have all finished
   unsigned count = 0;          // threads in the block
   unsigned nextUnstarted = 0;
-  bool reverse = false;        // GRADNODE_CUDA_EMU_ORDER=reverse: threads and blocks from the last
+  Order mode = Order::kIndex;   // GRADNODE_CUDA_EMU_ORDER, read at each launch
+  std::vector<unsigned> order;  // the block's threads in the order they start
   void* schedulerSp = nullptr;
   Thread* current = nullptr;   // the thread running now (null in host code)
   Fiber* currentFiber = nullptr;
@@ -141,7 +173,7 @@ void yieldToScheduler() {
   Fiber* me = s.currentFiber;
   while (s.nextUnstarted < s.count) {
     const unsigned k = s.nextUnstarted++;
-    Thread& t = s.threads[s.reverse ? s.count - 1 - k : k];
+    Thread& t = s.threads[s.order[k]];
     t.state = State::kRunning;
     t.fiber = me;
     s.current = &t;
@@ -282,6 +314,7 @@ bool runBlock(std::string& why) {
     }
   }
   s.nextUnstarted = 0;
+  permutation(s.mode, s.count, s.order);
   for (;;) {
     // Start the unstarted threads: a fiber runs them one after another until one parks at a barrier.
     while (s.nextUnstarted < s.count) {
@@ -298,7 +331,7 @@ bool runBlock(std::string& why) {
     if (!live) return true;
     if (!release(why)) return false;
     for (unsigned k = 0; k < s.count; ++k) {
-      Thread& th = s.threads[s.reverse ? s.count - 1 - k : k];
+      Thread& th = s.threads[s.order[k]];
       if (th.state == State::kRunnable && !resume(*th.fiber, &th, why)) return false;
     }
   }
@@ -339,22 +372,23 @@ void run(const char* kernel, const LaunchConfig& config, void (*body)(void*), vo
   b.blockSize = uint3{config.block.x, config.block.y, config.block.z};
   b.gridSize = uint3{config.grid.x, config.grid.y, config.grid.z};
   std::string why;
-  const char* order = std::getenv("GRADNODE_CUDA_EMU_ORDER");
-  s.reverse = order && std::strcmp(order, "reverse") == 0;
+  s.mode = orderFromEnv();
   const dim3 g = config.grid;
-  for (unsigned z = 0; z < g.z; ++z) {
-    for (unsigned y = 0; y < g.y; ++y) {
-      for (unsigned x = 0; x < g.x; ++x) {
-        b.block = s.reverse ? uint3{g.x - 1 - x, g.y - 1 - y, g.z - 1 - z} : uint3{x, y, z};
-        const bool ok = runBlock(why);
-        s.current = nullptr;
-        if (!ok) {
-          s.idle.clear();  // the abandoned threads' stacks are reused
-          for (Fiber& f : s.fibers) s.idle.push_back(&f);
-          fault(cudaErrorLaunchFailure, std::string(kernel) + ": " + why);
-          return;
-        }
-      }
+  const uint64_t blocks = uint64_t(g.x) * g.y * g.z;
+  // Shuffling the blocks needs a list of them: past 2^24 blocks they keep index order.
+  std::vector<unsigned> blockOrder;
+  if (s.mode != Order::kIndex && blocks <= (uint64_t{1} << 24)) permutation(s.mode, blocks, blockOrder);
+  for (uint64_t i = 0; i < blocks; ++i) {
+    const uint64_t k = blockOrder.empty() ? i : blockOrder[i];
+    b.block = uint3{static_cast<unsigned>(k % g.x), static_cast<unsigned>(k / g.x % g.y),
+                    static_cast<unsigned>(k / g.x / g.y)};
+    const bool ok = runBlock(why);
+    s.current = nullptr;
+    if (!ok) {
+      s.idle.clear();  // the abandoned threads' stacks are reused
+      for (Fiber& f : s.fibers) s.idle.push_back(&f);
+      fault(cudaErrorLaunchFailure, std::string(kernel) + ": " + why);
+      return;
     }
   }
 }
