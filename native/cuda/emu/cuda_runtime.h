@@ -4,7 +4,8 @@
 // (build-cuda-emu/Release/gradnode_cuda.node, `npm run build:cuda-emu`).
 //
 // It declares just what native/cuda/ uses: the runtime calls (memory on the
-// host heap, a single emulated device, the stream-ordered pool as a counter),
+// host heap, a single emulated device, the stream-ordered pool by its
+// accounting),
 // the error codes with their real values, dim3/uint3 and the built-in
 // variables, the device qualifiers (kernels become plain functions, __shared__
 // becomes a per-block static) and the warp shuffle. Kernel launches
@@ -206,9 +207,9 @@ void launch(const char* kernel, const LaunchConfig& config, void (*fn)(P...), A&
   }, &call);
 }
 
-/** The barriers of the running block: __syncthreads and a warp-wide one (for shuffles). */
+/** __syncthreads(): waits until every live thread of the running block gets here. */
 void syncBlock();
-/** Exchanges `bytes` bytes with lane (own lane ^ laneMask) of the warp; both are barriers. */
+/** Exchanges `bytes` bytes with lane (own lane ^ laneMask) of the warp, between two warp-wide barriers. */
 void shuffleXor(void* value, size_t bytes, int laneMask, int width);
 
 }  // namespace gnemu
