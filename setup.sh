@@ -26,7 +26,8 @@ npm run --silent build:addon
 # The CUDA addon where nvcc is installed (one line and nothing else without it).
 npm run --silent build:cuda
 # The same CUDA sources for the host-only CUDA emulator (g++ only), which
-# `npm test` runs the cuda suites on (native/cuda/emu/README.md).
-npm run --silent build:cuda-emu
+# `npm test` runs the cuda suites on (native/cuda/emu/README.md). A test tool:
+# a failed build is one line here, and `npm test` then says what is missing.
+node scripts/build-cuda.js --emulator
 npm run --silent build:ts
 echo "setup: ready. Try: node dist/run.js --help"
