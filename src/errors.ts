@@ -43,3 +43,18 @@ export class CudaError extends Error {
 export class CudaOutOfMemoryError extends CudaError {
   override name = 'CudaOutOfMemoryError';
 }
+
+/**
+ * A linear system whose matrix is singular, or numerically so: pivot `pivot`
+ * (1-based) of its LU factorisation with partial pivoting is 0 or negligible,
+ * |u_kk| <= n·ε·max_i |a_ik| (ε of the dtype). Thrown by the `solve` kernel
+ * of every backend (and so by linalg.solve), with the same message on each.
+ */
+export class SingularMatrixError extends Error {
+  override name = 'SingularMatrixError';
+
+  constructor(readonly kernel: string, readonly n: number, readonly pivot: number) {
+    super(`${kernel}: the ${n}×${n} matrix is singular: pivot ${pivot} of its LU factorisation is zero or negligible `
+      + '(|u_kk| <= n·eps·max_i |a_ik|)');
+  }
+}

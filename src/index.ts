@@ -10,12 +10,15 @@ export {
 export type { Backend, BackendName, DType, FloatArray } from './backend';
 export type { DeviceArray, Storage } from './backend/backend';
 export { Generator, defaultGenerator, manualSeed } from './random';
-export { BackendUnavailableError, CudaError, CudaOutOfMemoryError, DeviceMemoryError, DTypeError, ShapeError } from './errors';
+export {
+  BackendUnavailableError, CudaError, CudaOutOfMemoryError, DeviceMemoryError, DTypeError, ShapeError, SingularMatrixError,
+} from './errors';
 export * as autograd from './autograd';
-export { noGrad, enableGrad, grad, jvp, gradcheck } from './autograd';
+export { noGrad, enableGrad, grad, jvp, jacobian, gradcheck } from './autograd';
 export * as nn from './nn';
 export * as optim from './optim';
 export * as data from './data';
 export * as io from './io';
+export * as linalg from './linalg';
 export * as report from './report';
 export * as cuda from './cuda';

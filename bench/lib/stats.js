@@ -1,49 +1,11 @@
 // @ts-check
 'use strict';
-/** Small helpers shared by the benchmark scripts: timing, statistics, tables, README sections. */
+/** Small helpers shared by the benchmark scripts: timing and statistics (from the build), tables, README sections. */
 const fs = require('node:fs');
 const path = require('node:path');
 
-/** @param {number[]} xs */
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
-/** @param {number[]} xs */
-function min(xs) {
-  return Math.min(...xs);
-}
-
-/** Seconds per call of fn, averaged over enough calls to fill about `budget` seconds. */
-function timeCalls(fn, budget = 0.15) {
-  fn(); // warm-up
-  let reps = 1;
-  for (;;) {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < reps; i++) fn();
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    if (seconds >= budget || reps >= 1 << 20) return seconds / reps;
-    reps = Math.max(reps * 2, Math.ceil(reps * budget / Math.max(seconds, 1e-6)));
-  }
-}
-
-/**
- * Runs every contender once per round, in turn (A B C A B C ...), so slow
- * phases of a noisy host hit them alike. Returns seconds per round per name.
- * @param {Record<string, () => number>} contenders each returns seconds per call
- * @param {number} rounds
- */
-function interleave(contenders, rounds) {
-  /** @type {Record<string, number[]>} */
-  const samples = {};
-  for (const name of Object.keys(contenders)) samples[name] = [];
-  for (let r = 0; r < rounds; r++) {
-    for (const [name, run] of Object.entries(contenders)) samples[name].push(run());
-  }
-  return samples;
-}
+// Timing and statistics live in the package (src/report/timing.ts), shared with the experiments' benchmarks.
+const { median, min, timeCalls, interleave } = require('../../dist/report/timing');
 
 /** A markdown table from a header row and body rows. */
 function markdownTable(header, rows) {

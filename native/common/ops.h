@@ -25,7 +25,7 @@ enum Activation : int { kIdentity = 0, kRelu = 1, kTanh = 2, kActivationCount = 
 enum BinaryOp : int { kAdd, kSub, kMul, kDiv, kMax, kMin, kPow, kBinaryOpCount };
 enum UnaryOp : int {
   kNeg, kAbs, kSign, kExp, kLog, kSqrt, kSquare, kReciprocal,
-  kTanhOp, kTanhGrad, kSigmoid, kReluOp, kReluMask, kUnaryOpCount
+  kTanhOp, kTanhGrad, kSigmoid, kReluOp, kReluMask, kLog1p, kUnaryOpCount
 };
 enum ReduceOp : int { kSum, kMaxReduce, kMinReduce, kReduceOpCount };
 
@@ -33,7 +33,7 @@ inline constexpr const char* kActivationNames[] = {"identity", "relu", "tanh"};
 inline constexpr const char* kBinaryOpNames[] = {"add", "sub", "mul", "div", "max", "min", "pow"};
 inline constexpr const char* kUnaryOpNames[] = {
     "neg", "abs", "sign", "exp", "log", "sqrt", "square", "reciprocal",
-    "tanh", "tanhGrad", "sigmoid", "relu", "reluMask"};
+    "tanh", "tanhGrad", "sigmoid", "relu", "reluMask", "log1p"};
 inline constexpr const char* kReduceOpNames[] = {"sum", "max", "min"};
 
 /** Math.max: NaN if either is NaN; +0 above -0. */
@@ -106,7 +106,8 @@ GN_HD inline T unaryOp(T x) {
   else if constexpr (Op == kTanhGrad) return T(1) - x * x;
   else if constexpr (Op == kSigmoid) return sigmoid(x);
   else if constexpr (Op == kReluOp) return relu(x);
-  else return reluMask(x);
+  else if constexpr (Op == kReluMask) return reluMask(x);
+  else return std::log1p(x);
 }
 
 /**

@@ -28,6 +28,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   registerEntryPoint<ScatterAdd>(env, exports, "scatterAdd");
   registerEntryPoint<SymEig>(env, exports, "symEig");
   registerEntryPoint<Svd>(env, exports, "svd");
+  registerEntryPoint<Solve>(env, exports, "solve");
+  registerEntryPoint<Lstsq>(env, exports, "lstsq");
   registerEntryPoint<Info>(env, exports, "info");
   return exports;
 }

@@ -28,6 +28,8 @@ Napi::Value Gather(const Napi::CallbackInfo& info);                 // gather.cc
 Napi::Value ScatterAdd(const Napi::CallbackInfo& info);
 Napi::Value SymEig(const Napi::CallbackInfo& info);                 // linalg.cc
 Napi::Value Svd(const Napi::CallbackInfo& info);
+Napi::Value Solve(const Napi::CallbackInfo& info);
+Napi::Value Lstsq(const Napi::CallbackInfo& info);
 Napi::Value Info(const Napi::CallbackInfo& info);                   // info.cc
 
 }  // namespace gradnode::cpu

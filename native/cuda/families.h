@@ -1,8 +1,9 @@
 // The N-API entry points of the CUDA kernel families (helper "cuda-kernels"),
-// one per CpuAddon method of src/backend/cpu.ts except gemm, symEig, svd and
-// info (gemm, the memory functions and info are cuda-core's; symEig and svd
-// are not in the CUDA addon). Same names and positional arguments as the cpu
-// addon, with every FloatArray a DeviceArray { handle, offset, length, dtype }
+// one per CpuAddon method of src/backend/cpu.ts except gemm, symEig, svd,
+// solve, lstsq and info (gemm, the memory functions and info are cuda-core's;
+// the linear algebra — symEig, svd, solve, lstsq — is not in the CUDA addon:
+// src/backend/cuda.ts runs it on the host). Same names and positional
+// arguments as the cpu addon, with every FloatArray a DeviceArray { handle, offset, length, dtype }
 // and every Int32Array a HOST Int32Array copied to / from the device per call.
 // addon.cc registers them with registerEntryPoint<F>(env, exports, "name").
 #pragma once

@@ -1,9 +1,10 @@
 /**
  * The reverse-mode graph: each result of a recorded op points at the op, its
  * inputs and what the derivative rule needs. backward() walks it in reverse
- * topological order and accumulates gradients into the leaves' `.grad`.
+ * topological order and accumulates gradients into the leaves' `.grad`
+ * (and into non-leaves marked with retainGrad()).
  */
-import { isHostArray } from '../backend/backend';
+import { hostArraysOverlap, isHostArray } from '../backend/backend';
 import { ShapeError } from '../errors';
 import type { Tensor } from '../tensor/tensor';
 import { jvpRules } from './jvp';
@@ -84,25 +85,30 @@ export function computeGradients(root: Tensor, seed?: Tensor): Map<Tensor, Tenso
   return grads;
 }
 
-/** The memory a tensor's storage lives in (views of one allocation share it). */
-function memoryOf(t: Tensor): object {
-  const s = t.storage;
-  return isHostArray(s) ? s.buffer : s.handle;
+/**
+ * Whether two tensors' storages may have memory in common: overlapping byte
+ * ranges of one buffer on the host (small arrays share slabs, see
+ * allocate()), the same allocation on a device.
+ */
+function sharesMemory(a: Tensor, b: Tensor): boolean {
+  const x = a.storage, y = b.storage;
+  if (isHostArray(x)) return isHostArray(y) && hostArraysOverlap(x, y);
+  return !isHostArray(y) && x.handle === y.handle;
 }
 
-/** Accumulates d root / d leaf into every leaf's `.grad`. */
+/** Accumulates d root / d leaf into every leaf's `.grad` (and into the `.grad` of non-leaves that called retainGrad()). */
 export function backward(root: Tensor, seed?: Tensor): void {
   // Gradients may share storage: one tensor reaching several leaves (both inputs of add), a reshape or
   // slice view of another gradient, or the caller's seed. Each leaf's .grad gets storage of its own, so
   // an in-place edit of one (e.g. clipping) changes no other gradient and not the seed.
-  const taken = new Set<object>(seed ? [memoryOf(seed)] : []);
+  const taken: Tensor[] = seed ? [seed] : [];
   for (const [t, g] of computeGradients(root, seed)) {
-    if (t.gradFn) continue;
+    if (t.gradFn && !t.retainsGrad) continue;
     if (t.grad) {
       t.grad = noGrad(() => t.grad!.add(g));
     } else {
-      t.grad = taken.has(memoryOf(g)) || memoryOf(g) === memoryOf(t) ? noGrad(() => g.clone()) : g;
-      taken.add(memoryOf(t.grad));
+      t.grad = taken.some((other) => sharesMemory(other, g)) || sharesMemory(g, t) ? noGrad(() => g.clone()) : g;
+      taken.push(t.grad);
     }
   }
 }

@@ -3,10 +3,11 @@
  * output from its inputs' tangents, as dual numbers do. A tangent that is
  * absent is zero. Ops without a rule here raise a clear error in forward mode.
  */
+import { sameShape } from '../tensor/shape';
 import { Tensor } from '../tensor/tensor';
 import { isGradEnabled, noGrad } from './mode';
 import type { OpAttrs, OpName } from './ops';
-import { unaryRaw } from './vjp';
+import { activationGrad, unaryRaw } from './vjp';
 
 export type JvpRule<K extends OpName> = (inputs: (Tensor | null)[], out: Tensor, attrs: OpAttrs[K]) => Tensor;
 
@@ -20,7 +21,9 @@ function tan(x: Tensor | null | undefined): Tensor | null {
 function sumTerms(out: Tensor, ...terms: (Tensor | null)[]): Tensor {
   let total: Tensor | null = null;
   for (const t of terms) if (t) total = total ? total.add(t) : t;
-  return total ? (total.size === out.size ? total.reshape(out.shape) : total.broadcastTo(out.shape)) : out.zerosLike();
+  if (!total) return out.zerosLike();
+  if (sameShape(total.shape, out.shape)) return total;
+  return total.size === out.size ? total.reshape(out.shape) : total.broadcastTo(out.shape);
 }
 
 /** Applies a linear op to the tangent of its single input. */
@@ -36,9 +39,10 @@ export const jvpRules: { [K in OpName]?: JvpRule<K> } = {
   scale: linear((t, { alpha }) => t.scale(alpha)),
   exp: ([x], out) => (tan(x) ? tan(x)!.mul(out) : out.zerosLike()),
   log: ([x], out) => (tan(x) ? tan(x)!.div(x!) : out.zerosLike()),
+  log1p: ([x], out) => (tan(x) ? tan(x)!.div(x!.add(1)) : out.zerosLike()),
   square: ([x], out) => (tan(x) ? tan(x)!.mul(x!).scale(2) : out.zerosLike()),
   sqrt: ([x], out) => (tan(x) ? tan(x)!.div(out).scale(0.5) : out.zerosLike()),
-  tanh: ([x], out) => (tan(x) ? tan(x)!.mul(unaryRaw('tanhGrad', out)) : out.zerosLike()),
+  tanh: ([x], out) => (tan(x) ? activationGrad('tanh', tan(x)!, out) : out.zerosLike()),
   sigmoid: ([x], out) => (tan(x) ? tan(x)!.mul(out).mul(out.neg().add(1)) : out.zerosLike()),
   relu: ([x], out) => (tan(x) ? tan(x)!.mul(unaryRaw('reluMask', x!)) : out.zerosLike()),
   abs: ([x], out) => (tan(x) ? tan(x)!.mul(x!.sign()) : out.zerosLike()),

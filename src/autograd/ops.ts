@@ -9,7 +9,7 @@ export interface ReduceAttrs { axis: number | undefined; keepDims: boolean }
 
 export interface OpAttrs {
   add: object; sub: object; mul: object; div: object; pow: object; maximum: object; minimum: object;
-  neg: object; abs: object; sign: object; exp: object; log: object; sqrt: object; square: object;
+  neg: object; abs: object; sign: object; exp: object; log: object; log1p: object; sqrt: object; square: object;
   reciprocal: object; tanh: object; sigmoid: object; relu: object;
   scale: { alpha: number };
   matmul: { transposeA: boolean; transposeB: boolean };

@@ -20,6 +20,19 @@ export function unaryRaw(op: UnaryOp, t: Tensor): Tensor {
 }
 
 /**
+ * g · act'(x) for y = act(x), from y (tanh: g·(1 − y²)), in one fused kernel
+ * (the bias-activation backward without a bias): one allocation and one
+ * kernel call instead of a derivative tensor and a product.
+ */
+export function activationGrad(act: 'tanh', g: Tensor, out: Tensor): Tensor {
+  if (g.dtype !== out.dtype || g.size !== out.size) return g.mul(unaryRaw('tanhGrad', out)); // promotes, as mul does
+  const n = out.ndim === 0 ? 1 : out.shape[out.ndim - 1];
+  const dX = out.backend.alloc(out.dtype, out.size);
+  out.backend.biasActivationBackward(act, n === 0 ? 0 : out.size / n, n, g.storage, out.storage, dX, null);
+  return new Tensor(dX, out.shape, out.backend);
+}
+
+/**
  * The value of a scalar gradient where reading it is free (host backends);
  * 1 on a device backend, where the rule multiplies by g on the device
  * instead (scaledByDeviceScalar), so backward reads nothing back.
@@ -96,10 +109,11 @@ export const vjpRules: { [K in OpName]: VjpRule<K> } = {
   sign: (g) => [g.zerosLike()],
   exp: (g, _, out) => [g.mul(out)],
   log: (g, [a]) => [g.div(a!)],
+  log1p: (g, [a]) => [g.div(a!.add(1))],
   sqrt: (g, _, out) => [g.div(out).scale(0.5)],
   square: (g, [a]) => [g.mul(a!).scale(2)],
   reciprocal: (g, _, out) => [g.mul(out.square()).neg()],
-  tanh: (g, _, out) => [g.mul(unaryRaw('tanhGrad', out))],
+  tanh: (g, _, out) => [activationGrad('tanh', g, out)],
   sigmoid: (g, _, out) => [g.mul(out).mul(out.neg().add(1))],
   relu: (g, [a]) => [g.mul(unaryRaw('reluMask', a!))],
   scale: (g, _, __, { alpha }) => [g.scale(alpha)],

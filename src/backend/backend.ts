@@ -36,9 +36,40 @@ export function storageDType(s: Storage): DType {
   return s instanceof Float64Array ? 'float64' : s instanceof Float32Array ? 'float32' : s.dtype;
 }
 
-/** A new zero-filled typed array of the dtype. */
+/** Arrays of more than 64 bytes (V8 keeps smaller ones on its heap, where they are cheap) up to this size come from a slab. */
+const SLAB_MAX_BYTES = 2048;
+const SLAB_BYTES = 16384;
+let slab = new ArrayBuffer(SLAB_BYTES);
+let slabUsed = 0;
+
+/**
+ * A new zero-filled typed array of the dtype.
+ *
+ * V8 gives each typed array above 64 bytes a backing store of its own
+ * (calloc plus external-memory bookkeeping, about 0.5 µs), which dominates
+ * ops on small tensors. Arrays of 65 to 2048 bytes are therefore views into
+ * a shared 16 KiB slab of fresh (zeroed, never reused) memory, 8-byte
+ * aligned. The garbage collector frees a slab when no view of it is left, so
+ * a long-lived small array keeps at most 16 KiB alive. Consequence for
+ * callers: `array.buffer` may be shared with other arrays; use
+ * byteOffset/byteLength (as Buffer.from(buffer, offset, length) does), and
+ * never transfer or detach a tensor's buffer.
+ */
 export function allocate(dtype: DType, length: number): FloatArray {
-  return dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
+  const bytes = length * (dtype === 'float64' ? 8 : 4);
+  if (bytes <= 64 || bytes > SLAB_MAX_BYTES) return dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
+  let at = (slabUsed + 7) & ~7;
+  if (at + bytes > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    at = 0;
+  }
+  slabUsed = at + bytes;
+  return dtype === 'float64' ? new Float64Array(slab, at, length) : new Float32Array(slab, at, length);
+}
+
+/** Whether two host arrays have memory in common (the same buffer and overlapping byte ranges). */
+export function hostArraysOverlap(a: FloatArray, b: FloatArray): boolean {
+  return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
 }
 
 export function isHostArray(s: Storage): s is FloatArray {
@@ -58,14 +89,14 @@ export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'max' | 'min' | 'pow';
  */
 export type UnaryOp =
   | 'neg' | 'abs' | 'sign' | 'exp' | 'log' | 'sqrt' | 'square' | 'reciprocal'
-  | 'tanh' | 'tanhGrad' | 'sigmoid' | 'relu' | 'reluMask';
+  | 'tanh' | 'tanhGrad' | 'sigmoid' | 'relu' | 'reluMask' | 'log1p';
 export type ReduceOp = 'sum' | 'max' | 'min';
 
 export const ACTIVATIONS: readonly Activation[] = ['identity', 'relu', 'tanh'];
 export const BINARY_OPS: readonly BinaryOp[] = ['add', 'sub', 'mul', 'div', 'max', 'min', 'pow'];
 export const UNARY_OPS: readonly UnaryOp[] = [
   'neg', 'abs', 'sign', 'exp', 'log', 'sqrt', 'square', 'reciprocal',
-  'tanh', 'tanhGrad', 'sigmoid', 'relu', 'reluMask',
+  'tanh', 'tanhGrad', 'sigmoid', 'relu', 'reluMask', 'log1p',
 ];
 export const REDUCE_OPS: readonly ReduceOp[] = ['sum', 'max', 'min'];
 
@@ -230,4 +261,21 @@ export interface Backend {
    * (descending), vt k×n.
    */
   svd(m: number, n: number, a: Storage, u: Storage, s: Storage, vt: Storage): void;
+  /**
+   * Solves a x = b: a n×n, b and x n×nrhs, row-major (as numpy.linalg.solve).
+   * LU with partial pivoting (LAPACK ?getrf + ?getrs natively). Inputs are
+   * not modified; x may alias them. A pivot u_kk that is 0 or
+   * |u_kk| <= n·ε·max_i |a_ik| (ε of the dtype) throws SingularMatrixError
+   * (and writes nothing); non-finite a or b throws a RangeError naming the entry.
+   */
+  solve(n: number, nrhs: number, a: Storage, b: Storage, x: Storage): void;
+  /**
+   * Minimum-norm least squares: x (n×nrhs) minimising ‖a x - b‖ (a m×n, b
+   * m×nrhs, row-major) with the smallest ‖x‖, singular values
+   * <= ε·max(m, n)·s_1 counted as zero (numpy.linalg.lstsq's default rcond;
+   * LAPACK ?gelsd natively). Returns the effective rank; the singular values
+   * of a (min(m, n), descending) go to `s` when given. Inputs are not
+   * modified; non-finite a or b throws a RangeError naming the entry.
+   */
+  lstsq(m: number, n: number, nrhs: number, a: Storage, b: Storage, x: Storage, s?: Storage | null): number;
 }

@@ -16,6 +16,17 @@
 import { DTypeError, ShapeError } from '../errors';
 import type { DType, FloatArray } from './backend';
 
+/**
+ * The shapes an error message adds in parentheses: a string, or a function
+ * that builds it only when a check fails (hot kernels on tiny tensors would
+ * otherwise spend more time formatting messages than computing).
+ */
+export type Detail = string | (() => string);
+
+function detailText(detail: Detail): string {
+  return typeof detail === 'function' ? detail() : detail;
+}
+
 /** A short description of a value for error messages ("Float32Array", "number 3", "null"). */
 export function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -100,23 +111,28 @@ export function checkOption<T extends string>(kernel: string, name: string, valu
  */
 export function checkFloatArrays(kernel: string, required: Record<string, unknown>,
                                  optional: Record<string, unknown> = {}): DType {
-  let first: { name: string; array: FloatArray } | null = null;
-  const visit = (name: string, value: unknown, nullable: boolean): void => {
-    if (nullable && value === null) return;
-    if (!isFloatArray(value)) {
-      throw new TypeError(`${kernel}: ${name} must be a Float32Array or Float64Array${nullable ? ' or null' : ''}, ` +
-                          `got ${describe(value)}`);
+  let firstName = '';
+  let first: FloatArray | null = null;
+  for (let pass = 0; pass < 2; pass++) {
+    const nullable = pass === 1;
+    const arrays = nullable ? optional : required;
+    for (const name in arrays) {
+      const value = arrays[name];
+      if (nullable && value === null) continue;
+      if (!isFloatArray(value)) {
+        throw new TypeError(`${kernel}: ${name} must be a Float32Array or Float64Array${nullable ? ' or null' : ''}, ` +
+                            `got ${describe(value)}`);
+      }
+      if (first === null) {
+        first = value;
+        firstName = name;
+      } else if (first.constructor !== value.constructor) {
+        throw new DTypeError(`${kernel}: all float arrays of one call must have the same dtype, ` +
+                             `but ${firstName} is ${describe(first)} and ${name} is ${describe(value)}`);
+      }
     }
-    if (first === null) {
-      first = { name, array: value };
-    } else if (first.array.constructor !== value.constructor) {
-      throw new DTypeError(`${kernel}: all float arrays of one call must have the same dtype, ` +
-                           `but ${first.name} is ${describe(first.array)} and ${name} is ${describe(value)}`);
-    }
-  };
-  for (const [name, value] of Object.entries(required)) visit(name, value, false);
-  for (const [name, value] of Object.entries(optional)) visit(name, value, true);
-  return first === null ? 'float64' : dtypeOf((first as { array: FloatArray }).array);
+  }
+  return first === null ? 'float64' : dtypeOf(first);
 }
 
 /** An Int32Array argument (labels, argmax output); null allowed when `nullable`. */
@@ -133,9 +149,9 @@ export function checkInt32Array(kernel: string, name: string, value: unknown, nu
  * "gemm: a has 12 elements, needs 15 (m=3, k=5, lda=5)".
  */
 export function checkLength(kernel: string, name: string, array: ArrayLike<unknown>, needed: number,
-                            detail: string): void {
+                            detail: Detail): void {
   if (array.length < needed) {
-    throw new ShapeError(`${kernel}: ${name} has ${array.length} elements, needs ${needed} (${detail})`);
+    throw new ShapeError(`${kernel}: ${name} has ${array.length} elements, needs ${needed} (${detailText(detail)})`);
   }
 }
 
@@ -153,10 +169,10 @@ export function checkSameLength(kernel: string, name: string, array: ArrayLike<u
  * length. Zero is accepted only for rows of length zero.
  */
 export function checkLeadingDim(kernel: string, name: string, value: unknown, rowLength: number,
-                                detail: string): number {
+                                detail: Detail): number {
   checkSize(kernel, name, value);
   if ((value as number) < rowLength) {
-    throw new ShapeError(`${kernel}: ${name}=${value} is smaller than the row length ${rowLength} (${detail})`);
+    throw new ShapeError(`${kernel}: ${name}=${value} is smaller than the row length ${rowLength} (${detailText(detail)})`);
   }
   return value as number;
 }

@@ -2,8 +2,9 @@
  * The `cpu` backend: the native addon build/Release/gradnode_cpu.node
  * (native/cpu/, OpenBLAS + LAPACK) behind the Backend interface: host memory
  * (typed arrays), the shared native kernel wrapping (native_kernels.ts) and
- * LAPACK's symEig / svd.
+ * LAPACK's symEig / svd / solve / lstsq.
  */
+import { SingularMatrixError } from '../errors';
 import { loadAddon } from './addon';
 import type { Backend, Storage } from './backend';
 import { hostMemory } from './host';
@@ -33,6 +34,10 @@ export interface CpuAddonInfo {
 export interface CpuAddon extends KernelAddon {
   symEig(n: number, a: Storage, values: Storage, vectors: Storage): void;
   svd(m: number, n: number, a: Storage, u: Storage, s: Storage, vt: Storage): void;
+  /** 0 when solved, else the 1-based index of the zero or negligible pivot (nothing written). */
+  solve(n: number, nrhs: number, a: Storage, b: Storage, x: Storage): number;
+  /** The effective rank. */
+  lstsq(m: number, n: number, nrhs: number, a: Storage, b: Storage, x: Storage, s: Storage | null): number;
   info(): CpuAddonInfo;
 }
 
@@ -51,7 +56,7 @@ export type CpuBackendLoad =
 export const CPU_ADDON_FUNCTIONS: readonly (keyof CpuAddon)[] = [
   'gemm', 'biasActivationForward', 'biasActivationBackward', 'layerNormForward', 'layerNormBackward',
   'logSoftmaxNllForward', 'logSoftmaxNllBackward', 'im2col', 'col2im', 'binary', 'unary', 'scale',
-  'axpy', 'copyStrided', 'reduce', 'argmax', 'gather', 'scatterAdd', 'symEig', 'svd', 'info',
+  'axpy', 'copyStrided', 'reduce', 'argmax', 'gather', 'scatterAdd', 'symEig', 'svd', 'solve', 'lstsq', 'info',
 ];
 
 /** Wraps the addon's functions as a Backend. */
@@ -63,6 +68,11 @@ export function createCpuBackend(addon: CpuAddon): CpuBackend {
     info: () => addon.info(),
     symEig: (n, a, values, vectors) => addon.symEig(n, a, values, vectors),
     svd: (m, n, a, u, s, vt) => addon.svd(m, n, a, u, s, vt),
+    solve: (n, nrhs, a, b, x) => {
+      const pivot = addon.solve(n, nrhs, a, b, x);
+      if (pivot !== 0) throw new SingularMatrixError('solve', n, pivot);
+    },
+    lstsq: (m, n, nrhs, a, b, x, s = null) => addon.lstsq(m, n, nrhs, a, b, x, s ?? null),
   };
 }
 

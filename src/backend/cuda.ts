@@ -5,7 +5,7 @@
  * and toHost (`toArray`, `toTypedArray`, `item`, `.to('cpu')`).
  *
  * The kernels are the shared native wrapping (native_kernels.ts) over the
- * addon. symEig and svd have no CUDA kernels: they download the matrix, run
+ * addon. symEig, svd, solve and lstsq have no CUDA kernels: they download the matrix, run
  * LAPACK (or the ts reference) on the host and upload the results (an
  * explicit, documented round trip). Int32 arguments (labels, gather indices, argmax
  * output) are host Int32Arrays that the addon copies itself.
@@ -14,6 +14,9 @@ import { allocate, storageDType, type Backend, type DeviceArray, type DType, typ
 import { cudaUnavailableReason, loadCudaAddon, type CudaMemoryAddon } from './cuda_addon';
 import { nativeKernels, staleEnums, type KernelAddon } from './native_kernels';
 import { tsBackend } from './ts';
+
+/** The kernels the cuda backend runs on the host. */
+export type HostLinalg = Pick<Backend, 'symEig' | 'svd' | 'solve' | 'lstsq'>;
 
 /** What the backend needs of the addon (the mock of the tests provides exactly this). */
 export type CudaKernelAddon = KernelAddon & CudaMemoryAddon;
@@ -27,9 +30,9 @@ function device(s: Storage, fn: string, what: string): DeviceArray {
 
 /**
  * Wraps the addon as a Backend with device-resident storage; `hostLinalg`
- * (the cpu backend when present, else ts) computes symEig / svd on the host.
+ * (the cpu backend when present, else ts) computes symEig / svd / solve / lstsq on the host.
  */
-export function createCudaBackend(addon: CudaKernelAddon, hostLinalg: Pick<Backend, 'symEig' | 'svd'> = tsBackend): Backend {
+export function createCudaBackend(addon: CudaKernelAddon, hostLinalg: HostLinalg = tsBackend): Backend {
   const alloc = (dtype: DType, length: number): DeviceArray => {
     if (dtype !== 'float32' && dtype !== 'float64') throw new TypeError(`cuda.alloc: dtype must be 'float32' or 'float64', not ${String(dtype)}`);
     return { handle: addon.alloc(dtype === 'float64' ? 1 : 0, length), offset: 0, length, dtype };
@@ -74,6 +77,13 @@ export function createCudaBackend(addon: CudaKernelAddon, hostLinalg: Pick<Backe
       onHost([a], [values, vectors], ([ha, hv, hvec]) => hostLinalg.symEig(n, ha, hv, hvec)),
     svd: (m, n, a, u, s, vt) =>
       onHost([a], [u, s, vt], ([ha, hu, hs, hvt]) => hostLinalg.svd(m, n, ha, hu, hs, hvt)),
+    solve: (n, nrhs, a, b, x) =>
+      onHost([a, b], [x], ([ha, hb, hx]) => hostLinalg.solve(n, nrhs, ha, hb, hx)),
+    lstsq: (m, n, nrhs, a, b, x, s = null) => {
+      let rank = 0;
+      onHost([a, b], s ? [x, s] : [x], ([ha, hb, hx, hs]) => { rank = hostLinalg.lstsq(m, n, nrhs, ha, hb, hx, hs ?? null); });
+      return rank;
+    },
   };
 }
 
@@ -83,7 +93,7 @@ export type CudaBackendLoad = { ok: true; backend: Backend } | { ok: false; reas
  * The cuda backend when the addon loads, matches backend.ts and sees a
  * device; else why not. Never throws.
  */
-export function loadCudaBackend(hostLinalg?: Pick<Backend, 'symEig' | 'svd'>): CudaBackendLoad {
+export function loadCudaBackend(hostLinalg?: HostLinalg): CudaBackendLoad {
   const reason = cudaUnavailableReason();
   if (reason) return { ok: false, reason };
   const load = loadCudaAddon();

@@ -31,7 +31,7 @@ function probe(name: BackendName): Probe {
       break;
     }
     case 'cuda': {
-      // symEig / svd run on the host: through LAPACK when the cpu addon is there.
+      // symEig / svd / solve / lstsq run on the host: through LAPACK when the cpu addon is there.
       const cpu = probe('cpu');
       const loaded = loadCudaBackend(cpu.ok ? cpu.backend : tsBackend);
       result = loaded.ok ? { ok: true, backend: loaded.backend } : { ok: false, reason: loaded.reason };

@@ -20,6 +20,8 @@ export interface FlagSpec {
   choices?: readonly string[];
   /** Smallest allowed value for int/number flags. */
   min?: number;
+  /** Largest allowed value for int/number flags. */
+  max?: number;
 }
 
 export type FlagValues = Record<string, string | number | boolean | undefined>;
@@ -41,6 +43,9 @@ function convert(spec: FlagSpec, raw: string): string | number {
   }
   if (spec.min !== undefined && value < spec.min) {
     throw new UsageError(`--${spec.name} must be at least ${spec.min}, not ${raw}`);
+  }
+  if (spec.max !== undefined && value > spec.max) {
+    throw new UsageError(`--${spec.name} must be at most ${spec.max}, not ${raw}`);
   }
   return value;
 }

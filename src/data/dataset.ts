@@ -173,6 +173,23 @@ export function stratifiedSplit(
   return { train: Int32Array.from(train).sort(), validation: Int32Array.from(validation).sort() };
 }
 
+/**
+ * A seeded random train/test split of n samples (scikit-learn's
+ * train_test_split rule): ceil(n × testFraction) samples go to test, the rest
+ * to train; both parts in the order the permutation drew them.
+ */
+export function randomSplit(n: number, testFraction: number, gen: Generator): { train: Int32Array; test: Int32Array } {
+  checkPositiveInteger(n, 'n');
+  if (typeof testFraction !== 'number' || !(testFraction > 0 && testFraction < 1)) {
+    throw new RangeError(`Expected a test fraction in (0, 1) but received ${String(testFraction)}`);
+  }
+  checkGenerator(gen);
+  const nTest = Math.ceil(n * testFraction);
+  if (nTest >= n) throw new RangeError(`A test fraction of ${testFraction} leaves no training samples out of ${n}`);
+  const order = gen.permutation(n);
+  return { train: order.slice(nTest), test: order.slice(0, nTest) };
+}
+
 /** `batchSize` indices drawn uniformly from 0..n-1 with replacement (reusing `out` when given). */
 export function sampleBatch(gen: Generator, n: number, batchSize: number, out?: Int32Array): Int32Array {
   checkGenerator(gen);

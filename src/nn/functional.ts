@@ -126,12 +126,13 @@ export function mseLoss(prediction: Tensor, target: Tensor): Tensor {
 
 /**
  * Mean of log(cosh(prediction - target)), computed stably as
- * |d| + log(1 + exp(-2|d|)) - log 2; its derivative is tanh(d).
+ * |d| + log1p(exp(-2|d|)) - log 2 (no overflow for |d| = 1000, and no
+ * rounding of 1 + exp(-2|d|) for large |d|); its derivative is tanh(d).
  */
 export function logCoshLoss(prediction: Tensor, target: Tensor): Tensor {
   checkSameShape(prediction, target, 'logCoshLoss');
   const a = prediction.sub(target).abs();
-  return a.add(a.scale(-2).exp().add(1).log()).sub(Math.LN2).mean();
+  return a.add(a.scale(-2).exp().log1p()).sub(Math.LN2).mean();
 }
 
 /** [x, 1]: a column of ones appended, so a bias folds into the weights. */

@@ -7,3 +7,4 @@ export * from './metrics';
 export * from './plot';
 export * from './image';
 export * from './summary';
+export * from './timing';

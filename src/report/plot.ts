@@ -37,6 +37,8 @@ export interface LinePlotOptions extends PlotFrame {
   series: readonly LineSeries[];
   /** Draw a dot at every point; default: when no series has more than 50 points. */
   points?: boolean;
+  /** Whole-number x ticks only (epochs, layer indices). */
+  integerX?: boolean;
 }
 
 export interface BarPlotOptions extends PlotFrame {
@@ -164,7 +166,10 @@ export function linePlot(options: LinePlotOptions): Promise<string> {
   const spec = baseSpec(options, data);
   spec.mark = { type: 'line', point: options.points ?? longest <= 50, clip: true, strokeWidth: 2 };
   spec.encoding = {
-    x: { field: 'x', type: 'quantitative', title: options.xLabel, scale: { zero: false } },
+    x: {
+      field: 'x', type: 'quantitative', title: options.xLabel, scale: { zero: false },
+      ...(options.integerX ? { axis: { tickMinStep: 1, format: 'd' } } : {}),
+    },
     y: { field: 'y', type: 'quantitative', title: options.yLabel, scale: yScale(options, false) },
     color: { field: 'series', type: 'nominal', title: null, scale: { domain: names }, legend: { orient: 'right' } },
   };

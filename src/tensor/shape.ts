@@ -12,17 +12,20 @@ export function checkShape(shape: Shape, what = 'shape'): number[] {
   if (!Array.isArray(shape)) {
     throw new TypeError(`Expected ${what} to be an array of integers but received ${typeof shape}`);
   }
-  for (const d of shape) {
+  const out = new Array<number>(shape.length);
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i];
     if (!Number.isSafeInteger(d) || d < 0) {
       throw new ShapeError(`Expected ${what} of non-negative integers but received ${shapeString(shape)}`);
     }
+    out[i] = d;
   }
-  return [...shape];
+  return out;
 }
 
 export function sizeOf(shape: Shape): number {
   let n = 1;
-  for (const d of shape) n *= d;
+  for (let i = 0; i < shape.length; i++) n *= shape[i];
   return n;
 }
 
@@ -82,6 +85,11 @@ export function normalizeAxis(axis: number, ndim: number): number {
 
 /** Resolves one -1 in a reshape target against the element count. */
 export function inferShape(shape: Shape, size: number): number[] {
+  if (!shape.includes(-1)) {
+    const known = checkShape(shape, 'reshape target');
+    if (sizeOf(known) !== size) throw new ShapeError(`Cannot reshape ${size} elements into ${shapeString(shape)}`);
+    return known;
+  }
   const unknown = shape.filter((d) => d === -1).length;
   if (unknown > 1) throw new ShapeError(`Only one dimension can be -1 in ${shapeString(shape)}`);
   const known = checkShape(shape.map((d) => (d === -1 ? 1 : d)), 'reshape target');

@@ -96,7 +96,7 @@ export class Tensor {
   readonly backend: Backend;
   /** Whether ops on this tensor are recorded for reverse mode. */
   requiresGrad = false;
-  /** The accumulated gradient of a leaf after backward(). */
+  /** The accumulated gradient after backward(): of a leaf, or of a non-leaf that called retainGrad(). */
   grad: Tensor | null = null;
   /** The op that produced this tensor, when it was recorded. */
   gradFn: GradNode | null = null;
@@ -238,6 +238,25 @@ export class Tensor {
     if (!flag && this.gradFn) throw new Error('requiresGrad_(false) on a tensor computed by recorded ops; use detach()');
     this.requiresGrad = flag;
     return this;
+  }
+
+  private retainGradFlag = false;
+
+  /**
+   * Makes backward() keep this non-leaf tensor's gradient in `.grad`
+   * (accumulated over backward calls, as for leaves; PyTorch's
+   * retain_grad()). A no-op on a leaf; throws on a tensor that does not
+   * require grad. Returns the tensor.
+   */
+  retainGrad(): this {
+    if (!this.requiresGrad) throw new Error("retainGrad: can't retain the gradient of a tensor that does not require grad (requiresGrad is false)");
+    if (this.gradFn) this.retainGradFlag = true;
+    return this;
+  }
+
+  /** Whether backward() stores this non-leaf tensor's gradient in `.grad` (false for leaves, as in PyTorch). */
+  get retainsGrad(): boolean {
+    return this.retainGradFlag;
   }
 
   /** The same values, cut from the graph (shares the data). */
@@ -447,8 +466,8 @@ export class Tensor {
     if (a.ndim === 0 || b.ndim === 0) throw new ShapeError('matmul needs tensors with at least one dimension');
     const a2 = a.ndim === 1 ? a.reshape(1, a.size) : a;
     const b2 = b.ndim === 1 ? b.reshape(b.size, 1) : b;
-    const [ar, ac] = a2.shape.slice(-2);
-    const [br, bc] = b2.shape.slice(-2);
+    const ar = a2.shape[a2.ndim - 2], ac = a2.shape[a2.ndim - 1];
+    const br = b2.shape[b2.ndim - 2], bc = b2.shape[b2.ndim - 1];
     const m = ta ? ac : ar;
     const k = ta ? ar : ac;
     const kb = tb ? bc : br;
@@ -456,8 +475,8 @@ export class Tensor {
     if (k !== kb) {
       throw new ShapeError(`matmul: inner sizes differ: ${shapeString(this.shape)}${ta ? 'ᵀ' : ''} @ ${shapeString(other.shape)}${tb ? 'ᵀ' : ''}`);
     }
-    const aBatch = a2.shape.slice(0, -2);
-    const bBatch = b2.shape.slice(0, -2);
+    const aBatch = a2.ndim > 2 ? a2.shape.slice(0, -2) : NO_DIMS;
+    const bBatch = b2.ndim > 2 ? b2.shape.slice(0, -2) : NO_DIMS;
     if (aBatch.length > 0 && bBatch.length > 0 && !sameShape(aBatch, bBatch)) {
       throw new ShapeError(`matmul: batch shapes differ: ${shapeString(this.shape)} @ ${shapeString(other.shape)}`);
     }
@@ -581,6 +600,8 @@ export class Tensor {
   sign(): Tensor { return this.unary('sign'); }
   exp(): Tensor { return this.unary('exp'); }
   log(): Tensor { return this.unary('log'); }
+  /** log(1 + x), accurate for small x (as Math.log1p / torch.log1p). */
+  log1p(): Tensor { return this.unary('log1p'); }
   sqrt(): Tensor { return this.unary('sqrt'); }
   square(): Tensor { return this.unary('square'); }
   reciprocal(): Tensor { return this.unary('reciprocal'); }
@@ -661,6 +682,8 @@ export class Tensor {
     return this.toString();
   }
 }
+
+const NO_DIMS: readonly number[] = Object.freeze([]);
 
 function sameBackend(a: Tensor, b: Tensor, op: string): void {
   if (a.backend !== b.backend) {

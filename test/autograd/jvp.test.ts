@@ -113,6 +113,7 @@ for (const name of backendsUnderTest()) {
     ['tanh', (x) => x.tanh().scale(2), [2, 3]],
     ['relu', (x, c) => x.sub(c.scale(0.01)).relu(), [2, 3]],
     ['exp', (x) => x.exp(), [2, 3]],
+    ['log1p', (x) => x.square().log1p(), [2, 3]],
     ['sum over all, an axis, keepDims', (x) => x.sum(0).mul(x.sum(1, true)).add(x.sum()), [2, 3]],
     ['reshape', (x) => x.reshape(3, 2).matmul(x), [2, 3]],
     ['reshape then reduce along a new axis', (x) => x.reshape(3, 2).sum(1), [6]],

@@ -16,7 +16,7 @@ import { assertGradcheck, awayFromZero, distinct, opsIn, rnd, seeded, type On } 
 /** Every op of OpAttrs (src/autograd/ops.ts); the type checks below keep it complete and exact. */
 const ALL_OPS = [
   'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum',
-  'neg', 'abs', 'sign', 'exp', 'log', 'sqrt', 'square', 'reciprocal', 'tanh', 'sigmoid', 'relu',
+  'neg', 'abs', 'sign', 'exp', 'log', 'log1p', 'sqrt', 'square', 'reciprocal', 'tanh', 'sigmoid', 'relu',
   'scale', 'matmul', 'reshape', 'permute', 'slice', 'concat', 'broadcastTo', 'take', 'astype',
   'sum', 'max', 'min', 'biasActivation', 'layerNorm', 'logSoftmaxNll', 'logSoftmax', 'nll',
 ] as const satisfies readonly OpName[];
@@ -85,6 +85,7 @@ const unaries: [OpName, (x: Tensor) => Tensor, (on: On, gen: Generator) => Tenso
   ['sign', (x) => x.sign().mul(x), (on, gen) => awayFromZero(gen, [3, 4], on)],
   ['exp', (x) => x.exp(), (on, gen) => rnd(gen, [3, 4], on, -2, 2)],
   ['log', (x) => x.log(), (on, gen) => rnd(gen, [3, 4], on, 0.2, 3)],
+  ['log1p', (x) => x.log1p(), (on, gen) => rnd(gen, [3, 4], on, -0.8, 3)],
   ['sqrt', (x) => x.sqrt(), (on, gen) => rnd(gen, [3, 4], on, 0.2, 3)],
   ['square', (x) => x.square(), (on, gen) => rnd(gen, [3, 4], on, -2, 2)],
   ['reciprocal', (x) => x.reciprocal(), (on, gen) => awayFromZero(gen, [3, 4], on, 0.3, 2)],

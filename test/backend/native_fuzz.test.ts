@@ -12,6 +12,7 @@ import type { ExecutionContext } from 'ava';
 import { cpuAddonTest } from '../helpers/backends';
 
 import type { CpuAddon } from '../../src/backend/cpu';
+import { UNARY_OPS } from '../../src/backend/backend';
 
 function withAddon(title: string, body: (t: ExecutionContext, value: CpuAddon) => void): void {
   cpuAddonTest(title, (t, load) => body(t, load.addon));
@@ -350,8 +351,8 @@ const makers: Record<Exclude<keyof CpuAddon, 'info'>, Maker> = {
     const n = rng.int(1, 20);
     const x = makeFloat(dt, n, rng);
     return {
-      name: 'unary', args: [rng.int(0, 12), x, rng.bool() ? x : makeFloat(dt, n, rng)],
-      kinds: [{ k: 'enum', count: 13 }, float(n, { exact: true }), float(n, { exact: true })],
+      name: 'unary', args: [rng.int(0, UNARY_OPS.length - 1), x, rng.bool() ? x : makeFloat(dt, n, rng)],
+      kinds: [{ k: 'enum', count: UNARY_OPS.length }, float(n, { exact: true }), float(n, { exact: true })],
       specials: n >= 2 ? [{ what: 'out overlaps x shifted', expect: R, args: [0, x.subarray(1), x.subarray(0, n - 1)] }] : [],
     };
   },
@@ -416,6 +417,34 @@ const makers: Record<Exclude<keyof CpuAddon, 'info'>, Maker> = {
       name: 'svd', args: [m, n, a, makeFloat(dt, m * k, rng), makeFloat(dt, k, rng), makeFloat(dt, k * n, rng)],
       kinds: [size(), size(), float(m * n), float(m * k), float(k), float(k * n)],
       specials: [{ what: 'NaN in a', expect: R, args: [m, n, bad, makeFloat(dt, m * k, rng), makeFloat(dt, k, rng), makeFloat(dt, k * n, rng)] }],
+    };
+  },
+  solve(rng, dt) {
+    const n = rng.int(1, 5), nrhs = rng.int(0, 3);
+    const a = makeFloat(dt, n * n, rng), b = makeFloat(dt, n * nrhs + 1, rng).subarray(0, n * nrhs);
+    const bad = dt === 'f32' ? Float32Array.from(a) : Float64Array.from(a);
+    bad[rng.int(0, n * n - 1)] = rng.pick([NaN, Infinity, -Infinity]);
+    const badB = makeFloat(dt, n, rng);
+    badB[rng.int(0, n - 1)] = NaN;
+    return {
+      name: 'solve', args: [n, nrhs, a, b, makeFloat(dt, n * nrhs, rng)],
+      kinds: [size(), size(), float(n * n), float(n * nrhs), float(n * nrhs)],
+      specials: [{ what: 'non-finite a', expect: R, args: [n, nrhs, bad, b, makeFloat(dt, n * nrhs, rng)] },
+        { what: 'NaN in b', expect: R, args: [n, 1, a, badB, makeFloat(dt, n, rng)] }],
+    };
+  },
+  lstsq(rng, dt) {
+    const m = rng.int(1, 6), n = rng.int(1, 6), nrhs = rng.int(1, 3), k = Math.min(m, n);
+    const a = makeFloat(dt, m * n, rng), b = makeFloat(dt, m * nrhs, rng);
+    const s = rng.bool() ? makeFloat(dt, k, rng) : null;
+    const badB = dt === 'f32' ? Float32Array.from(b) : Float64Array.from(b);
+    badB[rng.int(0, m * nrhs - 1)] = rng.pick([NaN, Infinity]);
+    const shared = makeFloat(dt, n * nrhs + k, rng);
+    return {
+      name: 'lstsq', args: [m, n, nrhs, a, b, makeFloat(dt, n * nrhs, rng), s],
+      kinds: [size(), size(), size(), float(m * n), float(m * nrhs), float(n * nrhs), float(k, { nullable: true })],
+      specials: [{ what: 'non-finite b', expect: R, args: [m, n, nrhs, a, badB, makeFloat(dt, n * nrhs, rng), null] },
+        { what: 's overlaps x', expect: R, args: [m, n, nrhs, a, b, shared.subarray(0, n * nrhs), shared.subarray(n * nrhs - 1)] }],
     };
   },
 };
@@ -587,7 +616,7 @@ withAddon('messages name the kernel, the argument and the shapes', (t, addon) =>
     { instanceOf: TypeError, message: 'gather: index must be an Int32Array, got a Float64Array' });
   t.throws(() => addon.binary(0, [2, 3], new Float32Array(6), [3, -1], new Float32Array(6), [3, 1], new Float32Array(6)),
     { instanceOf: RangeError, message: /^binary: aStrides\[1\] must be an integer/ });
-  t.throws(() => addon.unary(13, new Float32Array(1), new Float32Array(1)),
+  t.throws(() => addon.unary(UNARY_OPS.length, new Float32Array(1), new Float32Array(1)),
     { instanceOf: RangeError, message: /^unary: op must be an index into UNARY_OPS/ });
   t.throws(() => addon.reduce(0, 2.5, 1, 1, new Float32Array(3), new Float32Array(3)),
     { instanceOf: RangeError, message: 'reduce: outer must be an integer in [0, 2147483647], got 2.5' });
@@ -627,6 +656,10 @@ withAddon('edge sizes are valid: empty products, n = 0 reductions, 0-d binary', 
   t.is(out[0], 12);
   t.notThrows(() => addon.symEig(0, e, e, e));
   t.notThrows(() => addon.svd(0, 3, e, e, e, e));
+  t.is(addon.solve(0, 2, e, e, e), 0);
+  const x0 = new Float32Array(3).fill(NaN);
+  t.is(addon.lstsq(0, 3, 1, e, e, x0, e), 0);
+  t.deepEqual(Array.from(x0), [0, 0, 0]);
   t.notThrows(() => addon.im2col(0, 2, 3, 3, 2, 2, 1, 1, 0, 0, e, e));
   const none = new Int32Array(0);
   t.notThrows(() => addon.gather(e, none, e));

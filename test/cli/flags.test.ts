@@ -3,7 +3,7 @@ import { UsageError, formatFlags, parseFlags, type FlagSpec } from '../../src/cl
 
 const SPECS: FlagSpec[] = [
   { name: 'hidden', type: 'int', default: 256, description: 'hidden width', min: 1 },
-  { name: 'lr', alias: 'l', type: 'number', default: 0.01, description: 'learning rate' },
+  { name: 'lr', alias: 'l', type: 'number', default: 0.01, description: 'learning rate', max: 10 },
   { name: 'layernorm', type: 'boolean', default: true, description: 'use LayerNorm' },
   { name: 'impl', alias: 'i', type: 'string', default: 'manual', choices: ['manual', 'autograd'], description: 'implementation' },
 ];
@@ -22,6 +22,7 @@ test('bad flags are UsageErrors with one-line messages', (t) => {
     [['--hidden', '2.5'], /expects an integer/],
     [['--hidden', '0'], /--hidden must be at least 1/],
     [['--hidden'], /--hidden needs a value/],
+    [['--lr', '11'], /--lr must be at most 10, not 11/],
     [['--impl', 'magic'], /--impl must be one of manual, autograd/],
     [['stray'], /unexpected argument "stray"/],
   ];

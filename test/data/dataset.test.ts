@@ -1,6 +1,6 @@
 import test from 'ava';
 import {
-  classBalancedSubsample, gatherRows, MinibatchLoader, sampleBatch, stratifiedSplit, subset, toTensor,
+  classBalancedSubsample, gatherRows, MinibatchLoader, randomSplit, sampleBatch, stratifiedSplit, subset, toTensor,
   type ImageDataset,
 } from '../../src/data/dataset';
 import { DataError } from '../../src/data/errors';
@@ -81,6 +81,18 @@ test('classBalancedSubsample takes exactly perClass of every class, reproducibly
   t.is(error?.message, 'Class 3 has only 9 samples but 10 per class were requested');
   t.throws(() => classBalancedSubsample(Int32Array.of(0, 2, 2), 1, new Generator(3)), { instanceOf: DataError, message: /Class 1 has only 0/ });
   t.throws(() => classBalancedSubsample(labels, -1, new Generator(3)), { instanceOf: RangeError, message: /perClass/ });
+});
+
+test('randomSplit: ceil(n·fraction) test samples, disjoint and complete, repeatable per seed', (t) => {
+  const a = randomSplit(506, 0.2, new Generator(3));
+  t.is(a.test.length, 102);
+  t.is(a.train.length, 404);
+  const all = [...a.train, ...a.test].sort((x, y) => x - y);
+  t.deepEqual(all, Array.from({ length: 506 }, (_, i) => i));
+  t.deepEqual(randomSplit(506, 0.2, new Generator(3)), a);
+  t.notDeepEqual(randomSplit(506, 0.2, new Generator(4)).test, a.test);
+  for (const f of [0, 1, -0.1, NaN]) t.throws(() => randomSplit(10, f, new Generator(0)), { instanceOf: RangeError });
+  t.throws(() => randomSplit(2, 0.99, new Generator(0)), { instanceOf: RangeError, message: /leaves no training samples/ });
 });
 
 test('stratifiedSplit splits every class in the same proportion, disjoint and complete', (t) => {

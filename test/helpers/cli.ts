@@ -1,4 +1,6 @@
 /** Runs the command line in-process with its output captured (use from test.serial tests: console is swapped). */
+import type { ExecutionContext } from 'ava';
+import * as fs from 'node:fs';
 import type { Command } from '../../src/cli/command';
 import { main } from '../../src/cli/main';
 
@@ -20,5 +22,22 @@ export async function runCli(commands: readonly Command[], argv: string[]): Prom
     console.error = error;
     if (progress === undefined) delete process.env.GRADNODE_PROGRESS;
     else process.env.GRADNODE_PROGRESS = progress;
+  }
+}
+
+/**
+ * Runs `command` once per case of bad arguments (each with `--out never`)
+ * and asserts what every bad input must give: exit code 2, one line on
+ * stderr starting "error: <command>: ", and no output folder.
+ */
+export async function expectUsageErrors(t: ExecutionContext, commands: readonly Command[], command: string,
+                                        cases: readonly (readonly string[])[], never: string): Promise<void> {
+  for (const args of cases) {
+    const r = await runCli(commands, [command, ...args, '--out', never]);
+    const what = args.join(' ');
+    t.is(r.code, 2, what);
+    t.is(r.err.trim().split('\n').length, 1, `${what}: ${r.err}`);
+    t.true(r.err.startsWith(`error: ${command}: `), `${what}: ${r.err}`);
+    t.false(fs.existsSync(never), `${what} created ${never}`);
   }
 }

@@ -63,3 +63,11 @@ test('savePlot and saveBarPlot write the SVG atomically', async (t) => {
   t.deepEqual(fs.readdirSync(dir).sort(), ['bar.svg', 'loss.svg']);
   t.true(fs.readFileSync(path.join(dir, 'loss.svg'), 'utf8').includes('Loss vs epoch'));
 });
+
+test('linePlot integerX keeps only whole-number x ticks', async (t) => {
+  const options: LinePlotOptions = { title: 't', xLabel: 'epoch', yLabel: 'y', series: [{ name: 's', x: [0, 1, 2, 3, 4, 5], y: [100, 200, 300, 200, 100, 150] }] };
+  t.true((await linePlot(options)).includes('>0.5<'), 'the default axis has half-epoch ticks');
+  const svg = await linePlot({ ...options, integerX: true });
+  t.false(/>\d\.\d</.test(svg), 'no fractional ticks on either axis');
+  for (const tick of ['>0<', '>1<', '>5<']) t.true(svg.includes(tick), tick);
+});

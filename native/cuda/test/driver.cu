@@ -209,11 +209,12 @@ double unaryRef(int op, double x) {
     case 9: return 1 - x * x;
     case 10: return 1 / (1 + std::exp(-x));
     case 11: return x > 0 ? x : 0;
-    default: return x > 0 ? 1 : 0;
+    case 12: return x > 0 ? 1 : 0;
+    default: return std::log1p(x);
   }
 }
 const char* kUnaryNames[] = {"neg", "abs", "sign", "exp", "log", "sqrt", "square", "reciprocal",
-                             "tanh", "tanhGrad", "sigmoid", "relu", "reluMask"};
+                             "tanh", "tanhGrad", "sigmoid", "relu", "reluMask", "log1p"};
 const char* kBinaryNames[] = {"add", "sub", "mul", "div", "max", "min", "pow"};
 const char* kActNames[] = {"identity", "relu", "tanh"};
 const char* kReduceNames[] = {"sum", "max", "min"};
@@ -516,9 +517,9 @@ void testElementwise() {
     }
   }
   // unary, every op
-  for (int op = 0; op < 13; ++op) {
+  for (int op = 0; op < 14; ++op) {
     const int64_t n = 4099;
-    const bool positive = op == 4 || op == 5;
+    const bool positive = op == 4 || op == 5 || op == 13;  // log, sqrt, log1p
     auto x = randomVec<T>(n, positive ? 0.01 : -3, 3);
     x[0] = 0;
     if (!positive) x[1] = -0.0;

@@ -23,6 +23,10 @@
  * in L1 while the MC×KC packed op(A) (128 KiB) and the accumulator stream
  * from L2.
  *
+ * Small products (m·n·k ≤ 64³, k ≤ KC) skip the blocking: one dot product
+ * per entry, summed in the same order, so the result is bitwise the same and
+ * tiny matrices pay no packing.
+ *
  * Edge cases: m = 0 or n = 0 does nothing; k = 0 or alpha = 0 gives
  * C = beta·C without reading A or B (as reference BLAS and OpenBLAS do), so
  * NaN or Infinity in A or B does not reach C then. C must not overlap A or B
@@ -41,6 +45,8 @@ const MC = 64;
 const KC = 256;
 /** Columns of C per block (a multiple of NR). */
 const NC = 256;
+/** Largest m·n·k computed without packing (see smallGemm). */
+const SMALL = 64 * 64 * 64;
 
 // Scratch reused across calls (the backend is synchronous and single-threaded).
 const packedA = new Float64Array(MC * KC);
@@ -62,9 +68,9 @@ export function gemm(transA: boolean, transB: boolean, m: number, n: number, k: 
   // Stored shapes: A is m×k (k×m when transA), B is k×n (n×k when transB).
   const aRows = transA ? k : m, aCols = transA ? m : k;
   const bRows = transB ? n : k, bCols = transB ? k : n;
-  const aDetail = `${transA ? `transA, k=${k}, m=${m}` : `m=${m}, k=${k}`}, lda=${lda}`;
-  const bDetail = `${transB ? `transB, n=${n}, k=${k}` : `k=${k}, n=${n}`}, ldb=${ldb}`;
-  const cDetail = `m=${m}, n=${n}, ldc=${ldc}`;
+  const aDetail = () => `${transA ? `transA, k=${k}, m=${m}` : `m=${m}, k=${k}`}, lda=${lda}`;
+  const bDetail = () => `${transB ? `transB, n=${n}, k=${k}` : `k=${k}, n=${n}`}, ldb=${ldb}`;
+  const cDetail = () => `m=${m}, n=${n}, ldc=${ldc}`;
   checkLeadingDim(K, 'lda', lda, aCols, aDetail);
   checkLeadingDim(K, 'ldb', ldb, bCols, bDetail);
   checkLeadingDim(K, 'ldc', ldc, n, cDetail);
@@ -77,6 +83,10 @@ export function gemm(transA: boolean, transB: boolean, m: number, n: number, k: 
     scaleC(m, n, beta, c, ldc);
     return;
   }
+  if (k <= KC && m * n * k <= SMALL) {
+    smallGemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    return;
+  }
 
   for (let jc = 0; jc < n; jc += NC) {
     const nc = Math.min(NC, n - jc);
@@ -84,7 +94,7 @@ export function gemm(transA: boolean, transB: boolean, m: number, n: number, k: 
     for (let ic = 0; ic < m; ic += MC) {
       const mc = Math.min(MC, m - ic);
       const mStrips = Math.ceil(mc / MR);
-      acc.fill(0, 0, mStrips * MR * NC);
+      for (let r = 0; r < mStrips * MR; r++) acc.fill(0, r * NC, r * NC + nStrips * NR);
       for (let pc = 0; pc < k; pc += KC) {
         const kc = Math.min(KC, k - pc);
         packA(transA, a, lda, ic, mc, pc, kc);
@@ -99,6 +109,50 @@ export function gemm(transA: boolean, transB: boolean, m: number, n: number, k: 
       storeC(mc, nc, alpha, beta, c, ic * ldc + jc, ldc);
     }
   }
+}
+
+/**
+ * Products up to SMALL multiply-adds (k ≤ KC) skip packing: one dot product
+ * per entry of C, summed in a double in the order the blocked path sums
+ * (p = 0, 1, …), so both paths give bitwise the same C.
+ */
+function smallGemm(transA: boolean, transB: boolean, m: number, n: number, k: number,
+                   alpha: number, a: FloatArray, lda: number, b: FloatArray, ldb: number,
+                   beta: number, c: FloatArray, ldc: number): void {
+  // op(A)[i][p] = a[i·ai + p·ap], op(B)[p][j] = b[p·bp + j·bj].
+  const ai = transA ? 1 : lda, ap = transA ? lda : 1;
+  const bp = transB ? 1 : ldb, bj = transB ? ldb : 1;
+  const n4 = n - (n % 4);
+  for (let i = 0; i < m; i++) {
+    const aRow = i * ai, cRow = i * ldc;
+    // Four columns at a time: each op(A) value is loaded once for four products.
+    for (let j = 0; j < n4; j += 4) {
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let x = aRow, y = j * bj;
+      for (let p = 0; p < k; p++, x += ap, y += bp) {
+        const av = a[x];
+        s0 += av * b[y];
+        s1 += av * b[y + bj];
+        s2 += av * b[y + 2 * bj];
+        s3 += av * b[y + 3 * bj];
+      }
+      storeEntry(c, cRow + j, alpha, beta, s0);
+      storeEntry(c, cRow + j + 1, alpha, beta, s1);
+      storeEntry(c, cRow + j + 2, alpha, beta, s2);
+      storeEntry(c, cRow + j + 3, alpha, beta, s3);
+    }
+    for (let j = n4; j < n; j++) {
+      let sum = 0;
+      let x = aRow, y = j * bj;
+      for (let p = 0; p < k; p++, x += ap, y += bp) sum += a[x] * b[y];
+      storeEntry(c, cRow + j, alpha, beta, sum);
+    }
+  }
+}
+
+/** C[at] = alpha·sum (+ beta·C[at]), as storeC writes an accumulated entry (0 + sum turns -0 into +0 as the accumulator does). */
+function storeEntry(c: FloatArray, at: number, alpha: number, beta: number, sum: number): void {
+  c[at] = beta === 0 ? alpha * (0 + sum) : alpha * (0 + sum) + beta * c[at];
 }
 
 /** C = beta·C over m×n; beta = 0 writes zeros (even over NaN). */

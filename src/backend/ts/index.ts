@@ -22,7 +22,7 @@ import { gather, scatterAdd } from './gather';
 import { gemm } from './gemm';
 import { col2im, im2col } from './im2col';
 import { layerNormBackward, layerNormForward } from './layernorm';
-import { svd, symEig } from './linalg';
+import { lstsq, solve, svd, symEig } from './linalg';
 import { argmax, reduce } from './reduce';
 import { logSoftmaxNllBackward, logSoftmaxNllForward } from './softmax_xent';
 
@@ -49,4 +49,6 @@ export const tsBackend: Backend = {
   scatterAdd,
   symEig,
   svd,
+  solve,
+  lstsq,
 };

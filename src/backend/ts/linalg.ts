@@ -18,7 +18,21 @@
  * that are numerically zero (rank-deficient input) are completed with the
  * least-covered standard basis vector, so u and vt are always orthonormal.
  *
- * Both scale the matrix by its largest |entry| first (so squares neither
+ * solve: Gaussian elimination with row partial pivoting (the first largest
+ * |entry| of the column, as LAPACK's ?getrf), in doubles; a pivot u_kk with
+ * |u_kk| <= n·ε·max_i |a_ik| (ε of the dtype: 2^-23 or 2^-52; an exactly
+ * zero pivot included) throws SingularMatrixError at the first such k. The
+ * cpu backend applies the same test to LAPACK's factors and, when one of its
+ * pivots is near the threshold, runs this very elimination (compiled without
+ * fused multiply-adds, so bit-for-bit these results): both backends call
+ * exactly the same matrices singular (a zero or repeated row or column,
+ * [[1,2,3],[4,5,6],[7,8,9]], ...).
+ *
+ * lstsq: through svd below (in doubles): x = V diag(1/s_i) Uᵀ b over the
+ * s_i > ε·max(m, n)·s_1 — the minimum-norm least-squares solution, with
+ * numpy.linalg.lstsq's default rcond; the count of those s_i is the rank.
+ *
+ * svd and symEig scale the matrix by its largest |entry| first (so squares neither
  * overflow nor underflow) and scale the results back. Values/singular values
  * are sorted (ascending / descending; ties keep their order). Signs are
  * deterministic: each eigenvector, and each column of u (with the matching
@@ -27,6 +41,7 @@
  * (symEig looks at the lower triangle only), as in the native backends.
  */
 import type { FloatArray } from '../backend';
+import { SingularMatrixError } from '../../errors';
 import { checkFloatArrays, checkLength, checkSize } from '../check';
 
 const EPS = 2 ** -52;
@@ -279,12 +294,110 @@ function signOfLargest(x: Float64Array, at: number, len: number): number {
 }
 
 /** Throws a RangeError naming the first non-finite entry (of the lower triangle when lowerOnly). */
-function requireFinite(kernel: string, a: FloatArray, rows: number, cols: number, lowerOnly: boolean): never | void {
+function requireFinite(kernel: string, a: FloatArray, rows: number, cols: number, lowerOnly: boolean,
+                       name = 'a', what = 'the matrix'): never | void {
   for (let i = 0; i < rows; i++) {
     const end = lowerOnly ? i + 1 : cols;
     for (let j = 0; j < end; j++) {
       const v = a[i * cols + j];
-      if (!Number.isFinite(v)) throw new RangeError(`${kernel}: a[${i}, ${j}] is ${v}; the matrix must be finite`);
+      if (!Number.isFinite(v)) throw new RangeError(`${kernel}: ${name}[${i}, ${j}] is ${v}; ${what} must be finite`);
     }
   }
+}
+
+/** Machine epsilon of a dtype (numpy's finfo(dtype).eps). */
+function epsilonOf(x: FloatArray): number {
+  return x instanceof Float32Array ? 2 ** -23 : EPS;
+}
+
+export function solve(n: number, nrhs: number, a: FloatArray, b: FloatArray, x: FloatArray): void {
+  const K = 'solve';
+  checkSize(K, 'n', n);
+  checkSize(K, 'nrhs', nrhs);
+  checkFloatArrays(K, { a, b, x });
+  checkLength(K, 'a', a, n * n, `n=${n}`);
+  checkLength(K, 'b', b, n * nrhs, `n=${n}, nrhs=${nrhs}`);
+  checkLength(K, 'x', x, n * nrhs, `n=${n}, nrhs=${nrhs}`);
+  if (n === 0) return;
+  requireFinite(K, a, n, n, false);
+  requireFinite(K, b, n, nrhs, false, 'b', 'the right-hand side');
+
+  // LU = P A in place (unit lower L below the diagonal, U on and above it).
+  const lu = Float64Array.from(a.subarray(0, n * n));
+  const colMax = new Float64Array(n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) colMax[j] = Math.max(colMax[j], Math.abs(lu[i * n + j]));
+  const perm = Int32Array.from({ length: n }, (_, i) => i);
+  const eps = epsilonOf(a);
+  for (let k = 0; k < n; k++) {
+    let p = k;
+    for (let i = k + 1; i < n; i++) if (Math.abs(lu[i * n + k]) > Math.abs(lu[p * n + k])) p = i;
+    if (!(Math.abs(lu[p * n + k]) > n * eps * colMax[k])) throw new SingularMatrixError(K, n, k + 1);
+    if (p !== k) {
+      for (let j = 0; j < n; j++) [lu[k * n + j], lu[p * n + j]] = [lu[p * n + j], lu[k * n + j]];
+      [perm[k], perm[p]] = [perm[p], perm[k]];
+    }
+    const pivot = lu[k * n + k];
+    for (let i = k + 1; i < n; i++) {
+      const l = lu[i * n + k] / pivot;
+      lu[i * n + k] = l;
+      if (l !== 0) for (let j = k + 1; j < n; j++) lu[i * n + j] -= l * lu[k * n + j];
+    }
+  }
+
+  // Per column of b: L y = P b forward, U x = y backward.
+  const out = new Float64Array(n * nrhs);
+  const y = new Float64Array(n);
+  for (let c = 0; c < nrhs; c++) {
+    for (let i = 0; i < n; i++) {
+      let v = b[perm[i] * nrhs + c];
+      for (let j = 0; j < i; j++) v -= lu[i * n + j] * y[j];
+      y[i] = v;
+    }
+    for (let i = n - 1; i >= 0; i--) {
+      let v = y[i];
+      for (let j = i + 1; j < n; j++) v -= lu[i * n + j] * y[j];
+      y[i] = v / lu[i * n + i];
+    }
+    for (let i = 0; i < n; i++) out[i * nrhs + c] = y[i];
+  }
+  x.set(out);
+}
+
+export function lstsq(m: number, n: number, nrhs: number, a: FloatArray, b: FloatArray, x: FloatArray,
+                      s: FloatArray | null = null): number {
+  const K = 'lstsq';
+  checkSize(K, 'm', m);
+  checkSize(K, 'n', n);
+  checkSize(K, 'nrhs', nrhs);
+  s ??= null;
+  checkFloatArrays(K, { a, b, x }, { s });
+  const k = Math.min(m, n);
+  checkLength(K, 'a', a, m * n, `m=${m}, n=${n}`);
+  checkLength(K, 'b', b, m * nrhs, `m=${m}, nrhs=${nrhs}`);
+  checkLength(K, 'x', x, n * nrhs, `n=${n}, nrhs=${nrhs}`);
+  if (s) checkLength(K, 's', s, k, `k=${k}`);
+  requireFinite(K, a, m, n, false);
+  requireFinite(K, b, m, nrhs, false, 'b', 'the right-hand side');
+  if (k === 0) {
+    x.fill(0, 0, n * nrhs);
+    return 0;
+  }
+  const u = new Float64Array(m * k), sv = new Float64Array(k), vt = new Float64Array(k * n);
+  svd(m, n, Float64Array.from(a.subarray(0, m * n)), u, sv, vt);
+  const threshold = epsilonOf(a) * Math.max(m, n) * sv[0];
+  let rank = 0;
+  while (rank < k && sv[rank] > threshold) rank++;
+  // x = Σ_{i < rank} v_i (u_iᵀ b) / s_i, column by column of b.
+  const out = new Float64Array(n * nrhs);
+  for (let c = 0; c < nrhs; c++) {
+    for (let i = 0; i < rank; i++) {
+      let coef = 0;
+      for (let r = 0; r < m; r++) coef += u[r * k + i] * b[r * nrhs + c];
+      coef /= sv[i];
+      for (let j = 0; j < n; j++) out[j * nrhs + c] += coef * vt[i * n + j];
+    }
+  }
+  x.set(out);
+  if (s) s.set(sv);
+  return rank;
 }

@@ -41,7 +41,7 @@ parity('binary ops follow Math.max/min for NaN and write in place', ({ t, native
 
 parity('unary ops, scale and axpy match the reference', ({ t, native, ref, dtype, gen }) => {
   for (const op of UNARY_OPS) {
-    const positive = op === 'log' || op === 'sqrt';
+    const positive = op === 'log' || op === 'sqrt' || op === 'log1p';
     const x = randomArray(gen, dtype, 1013, positive ? 0.01 : -5, 5);
     x[0] = 0;
     x[1] = positive ? 1 : -0;

@@ -13,6 +13,7 @@ const UNARY_DEFS: Record<UnaryOp, (x: number) => number> = {
   exp: (x) => Math.exp(x), log: (x) => Math.log(x), sqrt: (x) => Math.sqrt(x), square: (x) => x * x,
   reciprocal: (x) => 1 / x, tanh: (x) => Math.tanh(x), tanhGrad: (x) => 1 - x * x,
   sigmoid: (x) => 1 / (1 + Math.exp(-x)), relu: (x) => Math.max(x, 0), reluMask: (x) => (x > 0 ? 1 : 0),
+  log1p: (x) => Math.log1p(x),
 };
 
 /** Element at flat row-major position `flat` of `shape`, read through `strides`. */
@@ -78,7 +79,7 @@ for (const dt of DTYPES) {
   test(`unary ${dt.name}: every op, out may be x`, (t) => {
     const rng = mulberry32(53);
     for (const op of UNARY_OPS) {
-      const positive = op === 'log' || op === 'sqrt';
+      const positive = op === 'log' || op === 'sqrt' || op === 'log1p';
       const x = randomArray(rng, dt.Ctor, 33, positive ? 0.01 : -3, 3);
       const expected = Float64Array.from(x, UNARY_DEFS[op]);
       const out = new dt.Ctor(33);

@@ -131,3 +131,22 @@ test('gemm: argument checks', (t) => {
   t.throws(() => anyGemm(false, false, 3, 4, 5, 1, f(15), 5, new Float32Array(20), 4, 0, f(12), 4), { instanceOf: TypeError, message: /same dtype/ });
   t.throws(() => anyGemm(false, false, 3, 4, 5, 1, f(15), 5, f(20), 4, 0, new Int32Array(12), 4), { instanceOf: TypeError });
 });
+
+test('gemm: the unpacked small-product path and the blocked path give bitwise the same entries', (t) => {
+  // 40×40·40×40 (64,000 multiply-adds) takes the small path; the same rows and columns inside
+  // 100×40·40×100 (400,000) take the blocked one. Same k, same summation order: identical bits.
+  const rng = mulberry32(77);
+  for (const Ctor of [Float32Array, Float64Array]) {
+    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+      const a = randomArray(rng, Ctor, 100 * 40), b = randomArray(rng, Ctor, 40 * 100);
+      const big = new Ctor(100 * 100);
+      // Stored A: 100×40 (40×100 when transposed); B: 40×100 (100×40 when transposed).
+      gemm(ta, tb, 100, 100, 40, 0.75, a, ta ? 100 : 40, b, tb ? 40 : 100, 0, big, 100);
+      const small = new Ctor(40 * 40);
+      gemm(ta, tb, 40, 40, 40, 0.75, a, ta ? 100 : 40, b, tb ? 40 : 100, 0, small, 40);
+      for (let i = 0; i < 40; i++) {
+        for (let j = 0; j < 40; j++) t.is(small[i * 40 + j], big[i * 100 + j], `${ta} ${tb} [${i}, ${j}]`);
+      }
+    }
+  }
+});
