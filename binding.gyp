@@ -17,6 +17,7 @@
         "native/cpu/info.cc",
         "native/cpu/layernorm.cc",
         "native/cpu/linalg.cc",
+        "native/cpu/pooling.cc",
         "native/cpu/reduce.cc",
         "native/cpu/softmax_xent.cc"
       ],

@@ -1,6 +1,7 @@
 /** Every subcommand of dist/run.js, in the order `--help` lists them. */
 import type { Command } from './cli/command';
 import { doctor } from './cli/doctor';
+import { cnn } from './experiments/cnn';
 import { denseRes } from './experiments/dense-res';
 import { equivariantAe } from './experiments/equivariant-ae';
 import { handcrafted } from './experiments/handcrafted';
@@ -14,4 +15,4 @@ import { mlp } from './experiments/mlp';
 import { scratchNn } from './experiments/scratch-nn';
 
 export const commands: readonly Command[] = [mlp, learningCurves, denseRes, scratchNn, invariance, equivariantAe,
-  logcosh, jacobianCommand, handcrafted, initStudy, leastSquares, doctor];
+  logcosh, jacobianCommand, handcrafted, initStudy, leastSquares, cnn, doctor];

@@ -17,6 +17,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   registerEntryPoint<LogSoftmaxNllBackward>(env, exports, "logSoftmaxNllBackward");
   registerEntryPoint<Im2col>(env, exports, "im2col");
   registerEntryPoint<Col2im>(env, exports, "col2im");
+  registerEntryPoint<MaxPool2d>(env, exports, "maxPool2d");
   registerEntryPoint<Binary>(env, exports, "binary");
   registerEntryPoint<Unary>(env, exports, "unary");
   registerEntryPoint<Scale>(env, exports, "scale");

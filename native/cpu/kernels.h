@@ -17,6 +17,7 @@ Napi::Value LogSoftmaxNllForward(const Napi::CallbackInfo& info);   // softmax_x
 Napi::Value LogSoftmaxNllBackward(const Napi::CallbackInfo& info);
 Napi::Value Im2col(const Napi::CallbackInfo& info);                 // im2col.cc
 Napi::Value Col2im(const Napi::CallbackInfo& info);
+Napi::Value MaxPool2d(const Napi::CallbackInfo& info);              // pooling.cc
 Napi::Value Binary(const Napi::CallbackInfo& info);                 // elementwise.cc
 Napi::Value Unary(const Napi::CallbackInfo& info);
 Napi::Value Scale(const Napi::CallbackInfo& info);

@@ -4,6 +4,8 @@
  * compile) and may have a forward-mode rule (jvp.ts).
  */
 import type { Activation, NormActivation, Storage } from '../backend/backend';
+import type { ConvWorkspace } from '../nn/conv';
+import type { ConvActivation, ConvPlan } from '../nn/conv_kernels';
 
 export interface ReduceAttrs { axis: number | undefined; keepDims: boolean }
 
@@ -28,6 +30,13 @@ export interface OpAttrs {
   layerNorm: { eps: number; act: NormActivation; mean: Storage; rstd: Storage };
   /** mean NLL of log-softmax(logits); inputs [logits]. */
   logSoftmaxNll: { labels: Int32Array; logProbs: Storage };
+  /**
+   * act(conv(x, weight) + bias); inputs [x, weight, bias | null]. cols is the
+   * im2col of x, lent by `workspace` (when there is one) as `generation`.
+   */
+  conv2d: { plan: ConvPlan; act: ConvActivation; cols: Storage; workspace: ConvWorkspace | null; generation: number };
+  /** Window maxima; argmax[i] is the flat index into x of out[i]. inputs [x]. */
+  maxPool2d: { argmax: Int32Array };
   /** log-softmax over the last axis; inputs [x]. */
   logSoftmax: object;
   /** -mean_i x[i, labels[i]]; inputs [logProbs]. */

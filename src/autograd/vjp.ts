@@ -4,7 +4,8 @@
  * ops (run with recording off) or call the backend's fused backward kernels;
  * they never touch a kernel's internals.
  */
-import type { UnaryOp } from '../backend/backend';
+import type { Storage, UnaryOp } from '../backend/backend';
+import { colsLength, convBackward } from '../nn/conv_kernels';
 import { normalizeAxis, sameShape, type Shape } from '../tensor/shape';
 import { Tensor } from '../tensor/tensor';
 import type { OpAttrs, OpName, ReduceAttrs } from './ops';
@@ -197,6 +198,26 @@ export const vjpRules: { [K in OpName]: VjpRule<K> } = {
     return [scaledByDeviceScalar(new Tensor(d, logits!.shape, be), g)];
   },
   logSoftmax: (g, _, out) => [g.sub(out.exp().mul(g.sum(-1, true)))],
+  conv2d: (g, [x, weight, bias], out, { plan, act, cols, workspace, generation }) => {
+    const be = x!.backend;
+    // Columns lent out again since the forward pass (another forward before this backward) are recomputed.
+    let columns = cols;
+    if (workspace && generation !== -1 && generation !== workspace.generation) {
+      columns = be.alloc(x!.dtype, colsLength(plan));
+      be.im2col(plan.g, x!.storage, columns);
+    }
+    const grads = convBackward(be, plan, x!.dtype, g.storage, out.storage, act, weight!.storage, columns,
+      { x: x!.requiresGrad, weight: weight!.requiresGrad, bias: bias?.requiresGrad ?? false },
+      () => (workspace ? workspace.scratchFor(x!, colsLength(plan)) : be.alloc(x!.dtype, colsLength(plan))));
+    if (workspace) workspace.release(generation);
+    const wrap = (s: Storage | null, like: Tensor | null) => (s && like ? new Tensor(s, like.shape, be) : null);
+    return [wrap(grads.dX, x), wrap(grads.dWeight, weight), wrap(grads.dBias, bias)];
+  },
+  maxPool2d: (g, [x], _, { argmax }) => {
+    const d = x!.backend.alloc(x!.dtype, x!.size);
+    x!.backend.scatterAdd(g.storage, argmax, d);
+    return [new Tensor(d, x!.shape, x!.backend)];
+  },
   nll: (g, [logProbs], _, { labels }) => {
     const [m, c] = logProbs!.shape;
     // -g/m scattered to each row's label column.

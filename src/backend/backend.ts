@@ -207,6 +207,13 @@ export interface Backend {
   im2col(g: ConvGeometry, images: Storage, cols: Storage): void;
   /** The adjoint of im2col: images is overwritten with the sum of every column entry at its pixel. */
   col2im(g: ConvGeometry, cols: Storage, images: Storage): void;
+  /**
+   * 2-D max pooling of NCHW x (g.padH = g.padW = 0) into out
+   * (batch×channels×outH×outW); argmax[i] is the flat index into x of out[i]'s
+   * value: the first maximum of its window in row-major order, or the first
+   * NaN. Backward is a scatterAdd of the output gradient at argmax.
+   */
+  maxPool2d(g: ConvGeometry, x: Storage, out: Storage, argmax: Int32Array): void;
 
   // ---- elementwise --------------------------------------------------------
   /**

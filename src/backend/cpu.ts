@@ -38,6 +38,9 @@ export interface CpuAddon extends KernelAddon {
   solve(n: number, nrhs: number, a: Storage, b: Storage, x: Storage): number;
   /** The effective rank. */
   lstsq(m: number, n: number, nrhs: number, a: Storage, b: Storage, x: Storage, s: Storage | null): number;
+  /** padH and padW must be 0. */
+  maxPool2d(batch: number, channels: number, height: number, width: number, kernelH: number, kernelW: number,
+            strideH: number, strideW: number, padH: number, padW: number, x: Storage, out: Storage, argmax: Int32Array): void;
   info(): CpuAddonInfo;
 }
 
@@ -56,7 +59,7 @@ export type CpuBackendLoad =
 export const CPU_ADDON_FUNCTIONS: readonly (keyof CpuAddon)[] = [
   'gemm', 'biasActivationForward', 'biasActivationBackward', 'layerNormForward', 'layerNormBackward',
   'logSoftmaxNllForward', 'logSoftmaxNllBackward', 'im2col', 'col2im', 'binary', 'unary', 'scale',
-  'axpy', 'copyStrided', 'reduce', 'argmax', 'gather', 'scatterAdd', 'symEig', 'svd', 'solve', 'lstsq', 'info',
+  'axpy', 'copyStrided', 'reduce', 'argmax', 'gather', 'scatterAdd', 'symEig', 'svd', 'solve', 'lstsq', 'maxPool2d', 'info',
 ];
 
 /** Wraps the addon's functions as a Backend. */
@@ -73,6 +76,8 @@ export function createCpuBackend(addon: CpuAddon): CpuBackend {
       if (pivot !== 0) throw new SingularMatrixError('solve', n, pivot);
     },
     lstsq: (m, n, nrhs, a, b, x, s = null) => addon.lstsq(m, n, nrhs, a, b, x, s ?? null),
+    maxPool2d: (g, x, out, argmax) =>
+      addon.maxPool2d(g.batch, g.channels, g.height, g.width, g.kernelH, g.kernelW, g.strideH, g.strideW, g.padH, g.padW, x, out, argmax),
   };
 }
 

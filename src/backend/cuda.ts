@@ -5,9 +5,9 @@
  * and toHost (`toArray`, `toTypedArray`, `item`, `.to('cpu')`).
  *
  * The kernels are the shared native wrapping (native_kernels.ts) over the
- * addon. symEig, svd, solve and lstsq have no CUDA kernels: they download the matrix, run
- * LAPACK (or the ts reference) on the host and upload the results (an
- * explicit, documented round trip). Int32 arguments (labels, gather indices, argmax
+ * addon. symEig, svd, solve, lstsq and maxPool2d have no CUDA kernels: they download their
+ * inputs, run LAPACK or the cpu kernel (or the ts reference) on the host and upload the
+ * results (an explicit, documented round trip). Int32 arguments (labels, gather indices, argmax
  * output) are host Int32Arrays that the addon copies itself.
  */
 import { allocate, storageDType, type Backend, type DeviceArray, type DType, type FloatArray, type Storage } from './backend';
@@ -16,7 +16,7 @@ import { nativeKernels, staleEnums, type KernelAddon } from './native_kernels';
 import { tsBackend } from './ts';
 
 /** The kernels the cuda backend runs on the host. */
-export type HostLinalg = Pick<Backend, 'symEig' | 'svd' | 'solve' | 'lstsq'>;
+export type HostLinalg = Pick<Backend, 'symEig' | 'svd' | 'solve' | 'lstsq' | 'maxPool2d'>;
 
 /** What the backend needs of the addon (the mock of the tests provides exactly this). */
 export type CudaKernelAddon = KernelAddon & CudaMemoryAddon;
@@ -79,6 +79,7 @@ export function createCudaBackend(addon: CudaKernelAddon, hostLinalg: HostLinalg
       onHost([a], [u, s, vt], ([ha, hu, hs, hvt]) => hostLinalg.svd(m, n, ha, hu, hs, hvt)),
     solve: (n, nrhs, a, b, x) =>
       onHost([a, b], [x], ([ha, hb, hx]) => hostLinalg.solve(n, nrhs, ha, hb, hx)),
+    maxPool2d: (g, x, out, argmax) => onHost([x], [out], ([hx, hout]) => hostLinalg.maxPool2d(g, hx, hout, argmax)),
     lstsq: (m, n, nrhs, a, b, x, s = null) => {
       let rank = 0;
       onHost([a, b], s ? [x, s] : [x], ([ha, hb, hx, hs]) => { rank = hostLinalg.lstsq(m, n, nrhs, ha, hb, hx, hs ?? null); });

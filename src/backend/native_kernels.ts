@@ -85,8 +85,8 @@ function lookup<K extends string>(table: Readonly<Record<K, number>>, name: K, w
   return index;
 }
 
-/** The addon's kernels as Backend methods (memory and the linear algebra are each backend's own). */
-export type NativeKernels = Omit<Backend, 'name' | 'memory' | 'alloc' | 'fromHost' | 'toHost' | 'view' | 'copy' | 'copy2d' | 'fill' | 'cast' | 'symEig' | 'svd' | 'solve' | 'lstsq'>;
+/** The addon's kernels as Backend methods (memory, the linear algebra and max pooling are each backend's own). */
+export type NativeKernels = Omit<Backend, 'name' | 'memory' | 'alloc' | 'fromHost' | 'toHost' | 'view' | 'copy' | 'copy2d' | 'fill' | 'cast' | 'symEig' | 'svd' | 'solve' | 'lstsq' | 'maxPool2d'>;
 
 export function nativeKernels(addon: KernelAddon, backendName: string): NativeKernels {
   return {

@@ -140,3 +140,5 @@ export function appendOnes(x: Tensor): Tensor {
   if (x.ndim !== 2) throw new ShapeError(`appendOnes needs a matrix, not ${shapeString(x.shape)}`);
   return Tensor.concat([x, Tensor.ones([x.shape[0], 1], { dtype: x.dtype, backend: x.backend })], 1);
 }
+
+export { conv2d, flatten, maxPool2d, type Conv2dOptions, type MaxPool2dOptions } from './conv';

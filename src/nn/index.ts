@@ -6,4 +6,6 @@ export {
   type Initializer, type LayerOptions,
 } from './layers';
 export { CrossEntropyLoss, LogCoshLoss, MSELoss, NLLLoss } from './losses';
+export { Conv2d, Flatten, MaxPool2d, type Conv2dLayerOptions } from './conv_layers';
+export { ConvWorkspace } from './conv';
 export * as equivariant from './equivariant';

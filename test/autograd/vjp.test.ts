@@ -8,6 +8,7 @@ import { vjpRules } from '../../src/autograd/vjp';
 import type { OpName } from '../../src/autograd/ops';
 import { backendsUnderTest } from '../helpers/backends';
 import type { Activation } from '../../src/backend/backend';
+import { conv2d, maxPool2d } from '../../src/nn/conv';
 import * as F from '../../src/nn/functional';
 import { Generator } from '../../src/random';
 import { Tensor } from '../../src/tensor';
@@ -18,7 +19,7 @@ const ALL_OPS = [
   'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum',
   'neg', 'abs', 'sign', 'exp', 'log', 'log1p', 'sqrt', 'square', 'reciprocal', 'tanh', 'sigmoid', 'relu',
   'scale', 'matmul', 'reshape', 'permute', 'slice', 'concat', 'broadcastTo', 'take', 'astype',
-  'sum', 'max', 'min', 'biasActivation', 'layerNorm', 'logSoftmaxNll', 'logSoftmax', 'nll',
+  'sum', 'max', 'min', 'biasActivation', 'layerNorm', 'logSoftmaxNll', 'logSoftmax', 'nll', 'conv2d', 'maxPool2d',
 ] as const satisfies readonly OpName[];
 type MissingFromList = Exclude<OpName, (typeof ALL_OPS)[number]>;
 const listIsComplete: [MissingFromList] extends [never] ? true : false = true;
@@ -166,6 +167,30 @@ add('matmul 1-D @ 2-D', ['matmul'], (on, gen) => ({ fn: (a, b) => a.matmul(b), i
 add('matmul 2-D @ 1-D', ['matmul'], (on, gen) => ({ fn: (a, b) => a.matmul(b), inputs: [rnd(gen, [3, 4], on), rnd(gen, [4], on)] }));
 add('matmul 1-D @ 1-D (dot)', ['matmul'], (on, gen) => ({ fn: (a, b) => a.matmul(b), inputs: [rnd(gen, [4], on), rnd(gen, [4], on)] }));
 add('matmul with the same tensor on both sides (x xᵀ)', ['matmul'], (on, gen) => ({ fn: (a) => a.matmul(a, { transposeB: true }), inputs: [rnd(gen, [3, 4], on)] }));
+
+// ---- convolution and pooling: odd sizes (batch 1, one channel, non-square, stride 2, padding 0 and 2) -------
+const convCases: [string, number[], number[], { stride?: number | [number, number]; padding?: number | [number, number] }][] = [
+  ['batch 1, 1 channel, 3×3, padding 1', [1, 1, 5, 5], [2, 1, 3, 3], { padding: 1 }],
+  ['non-square input and kernel, stride 2, padding 0', [2, 3, 7, 5], [4, 3, 3, 2], { stride: 2 }],
+  ['padding 2, stride (2, 1)', [2, 2, 4, 6], [3, 2, 3, 3], { padding: 2, stride: [2, 1] }],
+];
+for (const [label, xs, ws, options] of convCases) {
+  add(`conv2d: ${label}`, ['conv2d'], (on, gen) => ({
+    fn: (x, w, b) => conv2d(x, w, b, options),
+    inputs: [rnd(gen, xs, on), rnd(gen, ws, on), rnd(gen, [ws[0]], on)],
+  }));
+}
+add('conv2d without bias, then a nonlinearity', ['conv2d', 'tanh'], (on, gen) => ({
+  fn: (x, w) => conv2d(x, w, null, { stride: 2, padding: 1 }).tanh(),
+  inputs: [rnd(gen, [1, 2, 5, 4], on), rnd(gen, [3, 2, 2, 3], on)],
+}));
+for (const [label, xs, kernel, stride] of [['2×2 windows', [2, 3, 4, 6], 2, undefined], ['3×2 windows, stride 1 (overlapping)', [1, 2, 5, 5], [3, 2], 1]] as const) {
+  add(`maxPool2d: ${label}`, ['maxPool2d'], (on, gen) => ({
+    // Distinct values 0.1 apart: the maximum of a window never changes under the finite-difference step.
+    fn: (x) => maxPool2d(x, kernel as number | [number, number], { stride: stride as number | undefined }),
+    inputs: [distinct(gen, xs as unknown as number[], on)],
+  }));
+}
 
 // ---- fused nn kernels -----------------------------------------------------------------------
 for (const act of ['identity', 'relu', 'tanh'] as Activation[]) {

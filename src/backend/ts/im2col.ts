@@ -17,9 +17,9 @@ import { convOutputSize, type ConvGeometry, type FloatArray } from '../backend';
 import { checkFloatArrays, checkLength, checkPositiveSize, checkSize, describe } from '../check';
 import { ShapeError } from '../../errors';
 
-interface Layout { outH: number; outW: number; rows: number; imageSize: number; colsSize: number }
+export interface Layout { outH: number; outW: number; rows: number; imageSize: number; colsSize: number }
 
-function checkGeometry(kernel: string, g: ConvGeometry): Layout {
+export function checkGeometry(kernel: string, g: ConvGeometry): Layout {
   if (typeof g !== 'object' || g === null) {
     throw new TypeError(`${kernel}: g must be a ConvGeometry object, got ${describe(g)}`);
   }
@@ -46,7 +46,7 @@ function checkGeometry(kernel: string, g: ConvGeometry): Layout {
   };
 }
 
-function describeGeometry(g: ConvGeometry, l: Layout): string {
+export function describeGeometry(g: ConvGeometry, l: Layout): string {
   return `batch=${g.batch}, channels=${g.channels}, ${g.height}×${g.width} input, ` +
          `${g.kernelH}×${g.kernelW} kernel, ${l.outH}×${l.outW} output`;
 }

@@ -21,6 +21,7 @@ import { axpy, binary, copyStrided, scale, unary } from './elementwise';
 import { gather, scatterAdd } from './gather';
 import { gemm } from './gemm';
 import { col2im, im2col } from './im2col';
+import { maxPool2d } from './pooling';
 import { layerNormBackward, layerNormForward } from './layernorm';
 import { lstsq, solve, svd, symEig } from './linalg';
 import { argmax, reduce } from './reduce';
@@ -38,6 +39,7 @@ export const tsBackend: Backend = {
   logSoftmaxNllBackward,
   im2col,
   col2im,
+  maxPool2d,
   binary,
   unary,
   scale,
