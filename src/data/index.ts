@@ -1,4 +1,4 @@
-/** Data sets: IDX files, MNIST / Fashion-MNIST / CIFAR-10 / Boston loaders, numeric CSV, standardisation, sampling, splits, minibatches. */
+/** Data sets: IDX files, MNIST / Fashion-MNIST / CIFAR-10 / Boston / Iris loaders, numeric CSV, standardisation, sampling, splits, minibatches. */
 export { DataError } from './errors';
 export { encodeIdx, parseIdx, readIdx, readIdxCached, writeIdx } from './idx';
 export type { IdxFile } from './idx';
@@ -14,6 +14,8 @@ export {
 } from './dataset';
 export { BOSTON_FEATURES, BOSTON_TARGET, bostonCsvPath, loadBoston } from './boston';
 export type { RegressionDataset } from './boston';
+export { IRIS_CLASSES, IRIS_FEATURES, IRIS_PACKAGE, irisSplit, loadIris, trainValidationTestSplit } from './iris';
+export type { ClassificationDataset, TrainValidationTestSplit } from './iris';
 export { parseNumericCsv, readNumericCsv } from './csv';
 export type { NumericTable } from './csv';
 export { Standardizer } from './standardize';
