@@ -3,13 +3,15 @@
   # Built at install time on the machine that runs it, hence -march=native.
   # No OpenMP runtime: OpenBLAS's own threads run the GEMMs and LAPACK; the
   # elementwise loops are single-threaded (-fopenmp-simd only enables
-  # `#pragma omp simd` reductions, it links nothing).
+  # `#pragma omp simd` reductions, it links nothing); the fused convolution
+  # (conv.cc) splits a batch's images between std::threads.
   "targets": [
     {
       "target_name": "gradnode_cpu",
       "sources": [
         "native/cpu/addon.cc",
         "native/cpu/activations.cc",
+        "native/cpu/conv.cc",
         "native/cpu/elementwise.cc",
         "native/cpu/gather.cc",
         "native/cpu/gemm.cc",
@@ -17,6 +19,7 @@
         "native/cpu/info.cc",
         "native/cpu/layernorm.cc",
         "native/cpu/linalg.cc",
+        "native/cpu/optim.cc",
         "native/cpu/pooling.cc",
         "native/cpu/reduce.cc",
         "native/cpu/softmax_xent.cc"
@@ -38,6 +41,7 @@
         "-O3",
         "-march=native",
         "-ffp-contract=fast",
+        "-fno-math-errno",
         "-fopenmp-simd",
         "-Wall",
         "-Wextra"

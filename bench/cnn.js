@@ -81,7 +81,7 @@ const epochRows = contenders.map((c) => [c.name, median(samples[c.name]).toFixed
 const { backend } = require(path.join(root, 'dist/backend'));
 const { Tensor } = require(path.join(root, 'dist/tensor'));
 const { Generator } = require(path.join(root, 'dist/random'));
-const { Conv2d } = require(path.join(root, 'dist/nn'));
+const { Conv2d, MaxPool2d, Sequential } = require(path.join(root, 'dist/nn'));
 const cpu = backend('cpu');
 const gen = new Generator(1);
 const layers = [
@@ -96,6 +96,10 @@ const layerRows = layers.map((l) => {
   // forward W·cols, dW = dZ·colsᵀ, and (conv2) dCols = Wᵀ·dZ: 2·O·L·R flops each, per image.
   const flops = (l.inputGrad ? 3 : 2) * 2 * l.O * L * R * BATCH;
   const layerTime = () => timeCalls(() => { conv.weight.grad = null; conv.forward(x).backward(dOut); }, quick ? 0.2 : 1);
+  // The network's pair: Conv2d then MaxPool2d(2), which nn.Sequential runs as one fused op.
+  const pair = new Sequential(conv, new MaxPool2d(2));
+  const dPooled = Tensor.rand([BATCH, l.O, l.H / 2, l.H / 2], { backend: cpu, generator: gen });
+  const pairTime = () => timeCalls(() => { conv.weight.grad = null; pair.forward(x).backward(dPooled); }, quick ? 0.2 : 1);
   const a = new Float32Array(l.O * R), cols = new Float32Array(BATCH * R * L), out = new Float32Array(BATCH * l.O * L), dw = new Float32Array(l.O * R);
   const gemmTime = () => timeCalls(() => {
     for (let n = 0; n < BATCH; n++) {
@@ -105,10 +109,11 @@ const layerRows = layers.map((l) => {
       if (l.inputGrad) cpu.gemm(true, false, R, L, l.O, 1, a, R, o, L, 0, c, L);
     }
   }, quick ? 0.2 : 1);
-  const layerS = [], gemmS = [];
-  for (let r = 0; r < (quick ? 1 : 3); r++) { layerS.push(layerTime()); gemmS.push(gemmTime()); }
-  const ls = median(layerS), gs = median(gemmS);
-  return [l.name, (flops / ls / 1e9).toFixed(1), (flops / gs / 1e9).toFixed(1), (gs / ls).toFixed(2), (ls * 1e3).toFixed(1), (gs * 1e3).toFixed(1)];
+  const layerS = [], gemmS = [], pairS = [];
+  for (let r = 0; r < (quick ? 1 : 3); r++) { layerS.push(layerTime()); gemmS.push(gemmTime()); pairS.push(pairTime()); }
+  const ls = median(layerS), gs = median(gemmS), ps = median(pairS);
+  return [l.name, (flops / ls / 1e9).toFixed(1), (flops / ps / 1e9).toFixed(1), (flops / gs / 1e9).toFixed(1), (gs / ls).toFixed(2),
+    (ls * 1e3).toFixed(1), (ps * 1e3).toFixed(1), (gs * 1e3).toFixed(1)];
 });
 
 const ratio = ours / torch;
@@ -125,10 +130,12 @@ ${epochRows.map((r) => `| ${r.join(' | ')} |`).join('\n')}
 
 Target: our epoch ≤ 0.5 × PyTorch's: ${ratio.toFixed(2)} × — ${ratio <= 0.5 ? 'met' : 'NOT met'}.
 
-Each convolution of the network, batch ${BATCH}, forward + backward (weight gradient; input gradient for conv2 only, conv1's input needs none) through \`nn.Conv2d\` (im2col, one GEMM per image, fused bias and ReLU, col2im), `
-  + `next to the same GEMMs alone (cpu addon → OpenBLAS, per image, no im2col): GFLOP/s count the GEMMs' 2·m·n·k only.
+Each convolution of the network, batch ${BATCH}, forward + backward (weight gradient; input gradient for conv2 only, conv1's input needs none) through \`nn.Conv2d\` `
+  + `(the cpu addon's fused conv2dForward / conv2dBackward: images split between threads, each image's im2col, single-threaded GEMMs, bias and ReLU, col2im in cache), `
+  + `and through the network's Conv2d + MaxPool2d(2) pair (fused by nn.Sequential: the convolution's output is never stored), `
+  + `next to the same GEMMs alone (cpu addon → OpenBLAS with its threads, per image, no im2col): GFLOP/s count the GEMMs' 2·m·n·k only.
 
-${markdownTable(['layer', 'Conv2d fwd+bwd GFLOP/s', 'GEMMs alone GFLOP/s', 'share of the GEMM ceiling', 'Conv2d ms', 'GEMMs ms'], layerRows)}`;
+${markdownTable(['layer', 'Conv2d fwd+bwd GFLOP/s', 'Conv2d+MaxPool2d GFLOP/s', 'GEMMs alone GFLOP/s', 'Conv2d share of the GEMM ceiling', 'Conv2d ms', 'Conv2d+MaxPool2d ms', 'GEMMs ms'], layerRows)}`;
 console.log(body);
 const file = writeResult(quick ? 'cnn-quick' : 'cnn', { rounds, batches, samples, threads, layers: layerRows, ratio });
 console.log(`\nbench/cnn: results in ${path.relative(process.cwd(), file)}`);

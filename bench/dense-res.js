@@ -14,10 +14,10 @@
  * bench/results/dense-res-quick.json and leaves the README alone.
  * The Python peers run under $BENCH_PYTHON (default /usr/bin/python3, Debian's, with torch and numpy).
  */
-const { spawnSync } = require('node:child_process');
-const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+/** @typedef {import('./lib/epochs').EpochLine} EpochLine */
+const { runEpochs } = require('./lib/epochs');
 const { median, min, markdownTable, updateReadmeSection, writeResult } = require('./lib/stats');
 
 const args = process.argv.slice(2);
@@ -73,41 +73,10 @@ const contenders = [
     threadsNote: 'wasm SIMD, 1 thread' },
 ];
 
-/** The line of a failed run's stderr that says what went wrong. @param {string} stderr */
-function failureLine(stderr) {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
-  return lines.find((l) => /^[\w.]*(Error|Exception)\b|\bfailed\b/.test(l)) ?? lines[lines.length - 1] ?? 'no output on stderr';
-}
-
-/**
- * @typedef {{ epoch: number, seconds: number, batches: number, loss: number, maxRssMB: number, threads?: string }} EpochLine
- * @typedef {{ ok: true, epochs: EpochLine[] } | { ok: false, error: string }} RunResult
- */
-
-/** Runs one contender's script for `epochs` epochs. @param {Contender} c @param {number} epochs @returns {RunResult} */
+/** Runs one contender's script for `epochs` epochs. @param {Contender} c @param {number} epochs */
 function runContender(c, epochs) {
-  if (!fs.existsSync(path.join(root, c.script))) return { ok: false, error: `${c.script} not found` };
-  const argv = [c.script, '--epochs', String(epochs), '--hidden', String(hidden), '--batch-size', String(batchSize),
-    '--train-size', String(trainSize), '--seed', '0', ...(layernorm ? [] : ['--no-layernorm']), ...c.extra];
-  const r = spawnSync(c.cmd, argv, { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20, timeout: timeoutMs });
-  if (r.error) return { ok: false, error: /** @type {any} */ (r.error).code === 'ETIMEDOUT' ? `timed out after ${timeoutMs / 60000} min` : r.error.message };
-  if (r.status !== 0) return { ok: false, error: failureLine(r.stderr || `exit status ${r.status ?? r.signal}`) };
-  /** @type {EpochLine[]} */
-  const lines = [];
-  for (const raw of r.stdout.split('\n').filter((l) => l.trim())) {
-    let o;
-    try {
-      o = JSON.parse(raw);
-    } catch {
-      return { ok: false, error: `non-JSON line on stdout: ${raw.slice(0, 120)}` };
-    }
-    if (!['epoch', 'seconds', 'batches', 'loss', 'maxRssMB'].every((k) => typeof o[k] === 'number')) {
-      return { ok: false, error: `malformed epoch line: ${raw.slice(0, 120)}` };
-    }
-    lines.push(o);
-  }
-  if (lines.length !== epochs) return { ok: false, error: `expected ${epochs} epoch lines, got ${lines.length}; ${failureLine(r.stderr || '')}` };
-  return { ok: true, epochs: lines };
+  return runEpochs(c.cmd, c.script, ['--epochs', String(epochs), '--hidden', String(hidden), '--batch-size', String(batchSize),
+    '--train-size', String(trainSize), '--seed', '0', ...(layernorm ? [] : ['--no-layernorm']), ...c.extra], epochs, { root, timeoutMs });
 }
 
 /** Seconds for a full epoch from an epoch line (extrapolated from a slice). @param {EpochLine} e */

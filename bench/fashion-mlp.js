@@ -14,10 +14,10 @@
  * bench/results/fashion-mlp-quick.json and leaves the README alone.
  * PyTorch runs under $BENCH_PYTHON (default /usr/bin/python3, Debian's, with torch).
  */
-const { spawnSync } = require('node:child_process');
-const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+/** @typedef {import('./lib/epochs').EpochLine} EpochLine */
+const { runEpochs } = require('./lib/epochs');
 const { median, min, markdownTable, updateReadmeSection, writeResult } = require('./lib/stats');
 
 const USAGE = 'usage: node bench/fashion-mlp.js [--rounds 5] [--quick] [--no-readme]';
@@ -56,41 +56,10 @@ const contenders = [
   { name: 'pytorch', cmd: python, script: 'bench/peers/fashion_mlp_torch.py', extra: ['--threads', '1'] },
 ];
 
-/** The line of a failed run's stderr that says what went wrong. @param {string} stderr */
-function failureLine(stderr) {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
-  return lines.find((l) => /^[\w.]*(Error|Exception)\b|\bfailed\b|did not fall|not found/.test(l)) ?? lines[lines.length - 1] ?? 'no output on stderr';
-}
-
-/**
- * @typedef {{ epoch: number, seconds: number, batches: number, loss: number, maxRssMB: number, threads?: string }} EpochLine
- * @typedef {{ ok: true, epochs: EpochLine[] } | { ok: false, error: string }} RunResult
- */
-
-/** @param {Contender} c @returns {RunResult} */
+/** @param {Contender} c */
 function runContender(c) {
-  if (!fs.existsSync(path.join(root, c.script))) return { ok: false, error: `${c.script} not found` };
-  const argv = [c.script, '--epochs', String(EPOCHS), '--hidden', hidden, '--batch-size', String(batchSize),
-    '--train-size', String(trainSize), '--lr', String(lr), '--seed', '0', ...c.extra];
-  const r = spawnSync(c.cmd, argv, { cwd: root, encoding: 'utf8', maxBuffer: 16 << 20, timeout: timeoutMs });
-  if (r.error) return { ok: false, error: /** @type {any} */ (r.error).code === 'ETIMEDOUT' ? `timed out after ${timeoutMs / 60000} min` : r.error.message };
-  if (r.status !== 0) return { ok: false, error: failureLine(r.stderr || `exit status ${r.status ?? r.signal}`) };
-  /** @type {EpochLine[]} */
-  const lines = [];
-  for (const raw of r.stdout.split('\n').filter((l) => l.trim())) {
-    let o;
-    try {
-      o = JSON.parse(raw);
-    } catch {
-      return { ok: false, error: `non-JSON line on stdout: ${raw.slice(0, 120)}` };
-    }
-    if (!['epoch', 'seconds', 'batches', 'loss', 'maxRssMB'].every((k) => typeof o[k] === 'number')) {
-      return { ok: false, error: `malformed epoch line: ${raw.slice(0, 120)}` };
-    }
-    lines.push(o);
-  }
-  if (lines.length !== EPOCHS) return { ok: false, error: `expected ${EPOCHS} epoch lines, got ${lines.length}` };
-  return { ok: true, epochs: lines };
+  return runEpochs(c.cmd, c.script, ['--epochs', String(EPOCHS), '--hidden', hidden, '--batch-size', String(batchSize),
+    '--train-size', String(trainSize), '--lr', String(lr), '--seed', '0', ...c.extra], EPOCHS, { root, timeoutMs });
 }
 
 const cmdLine = `node bench/fashion-mlp.js${args.length ? ` ${args.join(' ')}` : ''}`;

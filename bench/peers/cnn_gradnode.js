@@ -39,5 +39,6 @@ for (let b = 0; b < batches + warmup; b++) {
   loss = l.item();
 }
 const secondsPerBatch = Number(process.hrtime.bigint() - start) / 1e9 / batches;
-const threads = be.name === 'cpu' ? `OpenBLAS ${/** @type {any} */ (be).info().blasThreads} threads, other kernels 1 thread` : 'pure TypeScript, 1 thread';
+const blas = be.name === 'cpu' ? /** @type {any} */ (be).info().blasThreads : 1;
+const threads = be.name === 'cpu' ? `conv and pooling: images over ${blas} threads; OpenBLAS ${blas} threads; other kernels 1 thread` : 'pure TypeScript, 1 thread';
 process.stdout.write(`${JSON.stringify({ secondsPerBatch, threads, loss })}\n`);

@@ -17,6 +17,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   registerEntryPoint<LogSoftmaxNllBackward>(env, exports, "logSoftmaxNllBackward");
   registerEntryPoint<Im2col>(env, exports, "im2col");
   registerEntryPoint<Col2im>(env, exports, "col2im");
+  registerEntryPoint<Conv2dForward>(env, exports, "conv2dForward");
+  registerEntryPoint<Conv2dBackward>(env, exports, "conv2dBackward");
+  registerEntryPoint<Conv2dPoolForward>(env, exports, "conv2dPoolForward");
+  registerEntryPoint<Conv2dPoolBackward>(env, exports, "conv2dPoolBackward");
   registerEntryPoint<MaxPool2d>(env, exports, "maxPool2d");
   registerEntryPoint<Binary>(env, exports, "binary");
   registerEntryPoint<Unary>(env, exports, "unary");
@@ -27,6 +31,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   registerEntryPoint<Argmax>(env, exports, "argmax");
   registerEntryPoint<Gather>(env, exports, "gather");
   registerEntryPoint<ScatterAdd>(env, exports, "scatterAdd");
+  registerEntryPoint<AdamStep>(env, exports, "adamStep");
   registerEntryPoint<SymEig>(env, exports, "symEig");
   registerEntryPoint<Svd>(env, exports, "svd");
   registerEntryPoint<Solve>(env, exports, "solve");

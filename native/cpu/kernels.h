@@ -17,6 +17,10 @@ Napi::Value LogSoftmaxNllForward(const Napi::CallbackInfo& info);   // softmax_x
 Napi::Value LogSoftmaxNllBackward(const Napi::CallbackInfo& info);
 Napi::Value Im2col(const Napi::CallbackInfo& info);                 // im2col.cc
 Napi::Value Col2im(const Napi::CallbackInfo& info);
+Napi::Value Conv2dForward(const Napi::CallbackInfo& info);          // conv.cc
+Napi::Value Conv2dBackward(const Napi::CallbackInfo& info);
+Napi::Value Conv2dPoolForward(const Napi::CallbackInfo& info);
+Napi::Value Conv2dPoolBackward(const Napi::CallbackInfo& info);
 Napi::Value MaxPool2d(const Napi::CallbackInfo& info);              // pooling.cc
 Napi::Value Binary(const Napi::CallbackInfo& info);                 // elementwise.cc
 Napi::Value Unary(const Napi::CallbackInfo& info);
@@ -27,6 +31,7 @@ Napi::Value Reduce(const Napi::CallbackInfo& info);                 // reduce.cc
 Napi::Value Argmax(const Napi::CallbackInfo& info);
 Napi::Value Gather(const Napi::CallbackInfo& info);                 // gather.cc
 Napi::Value ScatterAdd(const Napi::CallbackInfo& info);
+Napi::Value AdamStep(const Napi::CallbackInfo& info);               // optim.cc
 Napi::Value SymEig(const Napi::CallbackInfo& info);                 // linalg.cc
 Napi::Value Svd(const Napi::CallbackInfo& info);
 Napi::Value Solve(const Napi::CallbackInfo& info);

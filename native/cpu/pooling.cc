@@ -1,13 +1,14 @@
-// 2-D max pooling over an NCHW batch, without padding: out[b, c, oy, ox] is
-// the largest x[b, c, oy·strideH + ky, ox·strideW + kx] of its window, and
-// argmax the flat index into x of the value taken: the first maximum in
-// row-major window order, or the first NaN (NaN wins, as in PyTorch and the
-// TS reference). The backward pass is a scatterAdd at argmax.
+// 2-D max pooling over an NCHW batch, without padding, image by image
+// (pooling.h), the images split between threads (parallel.h): argmax is the
+// flat index into x of each value taken. The backward pass is a scatterAdd at
+// argmax.
 #include <string>
 
 #include "common/args.h"
 #include "common/checks/conv.h"
 #include "cpu/kernels.h"
+#include "cpu/parallel.h"
+#include "cpu/pooling.h"
 
 namespace gradnode::cpu {
 namespace {
@@ -17,8 +18,7 @@ void maxPoolTyped(Args& args, const ConvGeometry& g) {
   ArrayView<T> x = args.floats<T>(10, "x");
   ArrayView<T> out = args.floats<T>(11, "out");
   ArrayView<int32_t> argmax = args.int32s(12, "argmax");
-  const int64_t planes = satProduct({g.batch, g.channels});
-  const int64_t outCount = satProduct({planes, g.outH, g.outW});
+  const int64_t outCount = satProduct({g.batch, g.channels, g.outH, g.outW});
   args.requireLength(x, "x", g.imageCount, {{"batch", g.batch}, {"channels", g.channels}, {"height", g.height}, {"width", g.width}});
   args.requireLength(out, "out", outCount, {{"batch", g.batch}, {"channels", g.channels}, {"outH", g.outH}, {"outW", g.outW}});
   args.requireLength(argmax, "argmax", outCount, {{"batch", g.batch}, {"channels", g.channels}, {"outH", g.outH}, {"outW", g.outW}});
@@ -28,53 +28,13 @@ void maxPoolTyped(Args& args, const ConvGeometry& g) {
   if (g.imageCount >= (int64_t(1) << 31)) {
     throw args.rangeError("x has " + std::to_string(g.imageCount) + " elements; argmax indices need fewer than 2^31");
   }
-  const T* px = x.data;
-  T* po = out.data;
-  int32_t* pa = argmax.data;
-  // The scan uses selects, not data-dependent branches (random activations would mispredict
-  // half of them), and only notes whether it met a NaN; a plane that holds one is scanned
-  // again with the NaN rule (the first NaN of a window wins; among equal values the first).
-  const int64_t W = g.width, KH = g.kernelH, KW = g.kernelW, SH = g.strideH, SW = g.strideW;
-  for (int64_t p = 0; p < planes; ++p) {
-    const int64_t plane = p * g.height * W;
-    const int64_t o0 = p * g.outH * g.outW;
-    bool sawNan = false;
-    for (int64_t oy = 0; oy < g.outH; ++oy) {
-      for (int64_t ox = 0; ox < g.outW; ++ox) {
-        const int64_t first = plane + oy * SH * W + ox * SW;
-        int64_t best = first;
-        T value = px[first];
-        for (int64_t ky = 0; ky < KH; ++ky) {
-          for (int64_t kx = 0; kx < KW; ++kx) {
-            const int64_t i = first + ky * W + kx;
-            const T v = px[i];
-            sawNan |= v != v;
-            best = v > value ? i : best;
-            value = v > value ? v : value;
-          }
-        }
-        po[o0 + oy * g.outW + ox] = value;
-        pa[o0 + oy * g.outW + ox] = static_cast<int32_t>(best);
-      }
+  const PoolShape p{g.channels, g.height, g.width, g.kernelH, g.kernelW, g.strideH, g.strideW, g.outH, g.outW};
+  const int64_t imageSize = g.channels * g.height * g.width, outSize = g.channels * g.outH * g.outW;
+  parallelImages(imageThreads(g.batch), g.batch, [&](int, int64_t first, int64_t last) {
+    for (int64_t n = first; n < last; ++n) {
+      maxPoolImage<T>(p, x.data + n * imageSize, out.data + n * outSize, argmax.data + n * outSize, n * imageSize);
     }
-    if (!sawNan) continue;
-    for (int64_t oy = 0; oy < g.outH; ++oy) {
-      for (int64_t ox = 0; ox < g.outW; ++ox) {
-        const int64_t first = plane + oy * SH * W + ox * SW;
-        for (int64_t ky = 0; ky < KH; ++ky) {
-          for (int64_t kx = 0; kx < KW; ++kx) {
-            const int64_t i = first + ky * W + kx;
-            if (px[i] != px[i]) {
-              po[o0 + oy * g.outW + ox] = px[i];
-              pa[o0 + oy * g.outW + ox] = static_cast<int32_t>(i);
-              ky = KH;  // the first NaN of the window: done with it
-              break;
-            }
-          }
-        }
-      }
-    }
-  }
+  });
 }
 
 }  // namespace

@@ -3,9 +3,8 @@
  * reverse-mode rule (vjp.ts, a total table: an op without one does not
  * compile) and may have a forward-mode rule (jvp.ts).
  */
-import type { Activation, NormActivation, Storage } from '../backend/backend';
-import type { ConvWorkspace } from '../nn/conv';
-import type { ConvActivation, ConvPlan } from '../nn/conv_kernels';
+import type { Activation, ConvGeometry, NormActivation, PoolWindow, Storage } from '../backend/backend';
+import type { ConvActivation } from '../nn/conv';
 
 export interface ReduceAttrs { axis: number | undefined; keepDims: boolean }
 
@@ -30,11 +29,10 @@ export interface OpAttrs {
   layerNorm: { eps: number; act: NormActivation; mean: Storage; rstd: Storage };
   /** mean NLL of log-softmax(logits); inputs [logits]. */
   logSoftmaxNll: { labels: Int32Array; logProbs: Storage };
-  /**
-   * act(conv(x, weight) + bias); inputs [x, weight, bias | null]. cols is the
-   * im2col of x, lent by `workspace` (when there is one) as `generation`.
-   */
-  conv2d: { plan: ConvPlan; act: ConvActivation; cols: Storage; workspace: ConvWorkspace | null; generation: number };
+  /** act(conv(x, weight) + bias) with outChannels filters; inputs [x, weight, bias | null]. */
+  conv2d: { g: ConvGeometry; outChannels: number; act: ConvActivation };
+  /** maxPool2d(conv2d(...)) as one op; argmax[i] is the flat index into the (unstored) convolution output. inputs [x, weight, bias | null]. */
+  conv2dMaxPool2d: { g: ConvGeometry; outChannels: number; act: ConvActivation; pool: PoolWindow; argmax: Int32Array };
   /** Window maxima; argmax[i] is the flat index into x of out[i]. inputs [x]. */
   maxPool2d: { argmax: Int32Array };
   /** log-softmax over the last axis; inputs [x]. */

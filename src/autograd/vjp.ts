@@ -5,7 +5,6 @@
  * they never touch a kernel's internals.
  */
 import type { Storage, UnaryOp } from '../backend/backend';
-import { colsLength, convBackward } from '../nn/conv_kernels';
 import { normalizeAxis, sameShape, type Shape } from '../tensor/shape';
 import { Tensor } from '../tensor/tensor';
 import type { OpAttrs, OpName, ReduceAttrs } from './ops';
@@ -86,6 +85,15 @@ function unbroadcast(grads: (Tensor | null)[], inputs: (Tensor | null)[]): (Tens
 function greaterMask(a: Tensor, b: Tensor): Tensor {
   const diff = a.sub(b);
   return unaryRaw('reluMask', diff).add(unaryRaw('reluMask', diff.neg()).neg().add(1)).scale(0.5);
+}
+
+/** Storage for the gradients of the inputs that need one (null for the others), filled by `run`, as tensors. */
+function convGradients(x: Tensor, weight: Tensor, bias: Tensor | null,
+                       run: (dX: Storage | null, dWeight: Storage | null, dBias: Storage | null) => void): (Tensor | null)[] {
+  const inputs = [x, weight, bias];
+  const grads = inputs.map((t) => (t?.requiresGrad ? x.backend.alloc(t.dtype, t.size) : null));
+  run(grads[0], grads[1], grads[2]);
+  return grads.map((s, i) => (s ? new Tensor(s, inputs[i]!.shape, x.backend) : null));
 }
 
 export const vjpRules: { [K in OpName]: VjpRule<K> } = {
@@ -198,21 +206,10 @@ export const vjpRules: { [K in OpName]: VjpRule<K> } = {
     return [scaledByDeviceScalar(new Tensor(d, logits!.shape, be), g)];
   },
   logSoftmax: (g, _, out) => [g.sub(out.exp().mul(g.sum(-1, true)))],
-  conv2d: (g, [x, weight, bias], out, { plan, act, cols, workspace, generation }) => {
-    const be = x!.backend;
-    // Columns lent out again since the forward pass (another forward before this backward) are recomputed.
-    let columns = cols;
-    if (workspace && generation !== -1 && generation !== workspace.generation) {
-      columns = be.alloc(x!.dtype, colsLength(plan));
-      be.im2col(plan.g, x!.storage, columns);
-    }
-    const grads = convBackward(be, plan, x!.dtype, g.storage, out.storage, act, weight!.storage, columns,
-      { x: x!.requiresGrad, weight: weight!.requiresGrad, bias: bias?.requiresGrad ?? false },
-      () => (workspace ? workspace.scratchFor(x!, colsLength(plan)) : be.alloc(x!.dtype, colsLength(plan))));
-    if (workspace) workspace.release(generation);
-    const wrap = (s: Storage | null, like: Tensor | null) => (s && like ? new Tensor(s, like.shape, be) : null);
-    return [wrap(grads.dX, x), wrap(grads.dWeight, weight), wrap(grads.dBias, bias)];
-  },
+  conv2d: (g, [x, weight, bias], out, { g: geometry, outChannels, act }) => convGradients(x!, weight!, bias, (dX, dWeight, dBias) =>
+    x!.backend.conv2dBackward(geometry, outChannels, act, x!.storage, g.storage, out.storage, weight!.storage, dX, dWeight, dBias)),
+  conv2dMaxPool2d: (g, [x, weight, bias], out, { g: geometry, outChannels, act, pool, argmax }) => convGradients(x!, weight!, bias, (dX, dWeight, dBias) =>
+    x!.backend.conv2dPoolBackward(geometry, outChannels, act, pool, x!.storage, g.storage, out.storage, argmax, weight!.storage, dX, dWeight, dBias)),
   maxPool2d: (g, [x], _, { argmax }) => {
     const d = x!.backend.alloc(x!.dtype, x!.size);
     x!.backend.scatterAdd(g.storage, argmax, d);

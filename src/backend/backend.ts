@@ -109,6 +109,15 @@ export interface ConvGeometry {
 }
 
 /** Output spatial size of a convolution: floor((in + 2 pad - k) / stride) + 1. */
+/** The window of a max pooling fused after a convolution (no padding). */
+export interface PoolWindow { kernelH: number; kernelW: number; strideH: number; strideW: number }
+
+/** The geometry of max pooling with window p over the output of convolution g with outChannels filters. */
+export function poolGeometry(g: ConvGeometry, outChannels: number, p: PoolWindow): ConvGeometry {
+  const { outH, outW } = convOutputSize(g);
+  return { batch: g.batch, channels: outChannels, height: outH, width: outW, ...p, padH: 0, padW: 0 };
+}
+
 export function convOutputSize(g: ConvGeometry): { outH: number; outW: number } {
   return {
     outH: Math.floor((g.height + 2 * g.padH - g.kernelH) / g.strideH) + 1,
@@ -208,6 +217,31 @@ export interface Backend {
   /** The adjoint of im2col: images is overwritten with the sum of every column entry at its pixel. */
   col2im(g: ConvGeometry, cols: Storage, images: Storage): void;
   /**
+   * out (batch×outChannels×outH×outW) = act(conv(x, weight) + bias) for NCHW x
+   * and weight outChannels×channels×kernelH×kernelW (PyTorch's conv2d; bias
+   * [outChannels] or null): im2col + GEMM image by image.
+   */
+  conv2dForward(g: ConvGeometry, outChannels: number, act: Activation, x: Storage, weight: Storage,
+                bias: Storage | null, out: Storage): void;
+  /**
+   * The gradients of conv2dForward from dOut and its x and out: dX, dWeight
+   * and dBias are each overwritten, or skipped when null.
+   */
+  conv2dBackward(g: ConvGeometry, outChannels: number, act: Activation, x: Storage, dOut: Storage, out: Storage,
+                 weight: Storage, dX: Storage | null, dWeight: Storage | null, dBias: Storage | null): void;
+  /**
+   * conv2dForward followed by max pooling of its output (no padding), without
+   * the convolution's output ever being stored: pooled is
+   * batch×outChannels×pooledH×pooledW and argmax[i] the flat index into the
+   * (unstored) convolution output of pooled[i], as maxPool2d gives it.
+   */
+  conv2dPoolForward(g: ConvGeometry, outChannels: number, act: Activation, pool: PoolWindow, x: Storage, weight: Storage,
+                    bias: Storage | null, pooled: Storage, argmax: Int32Array): void;
+  /** The gradients of conv2dPoolForward from dPooled and its x, pooled and argmax (dX, dWeight, dBias as conv2dBackward). */
+  conv2dPoolBackward(g: ConvGeometry, outChannels: number, act: Activation, pool: PoolWindow, x: Storage, dPooled: Storage,
+                     pooled: Storage, argmax: Int32Array, weight: Storage,
+                     dX: Storage | null, dWeight: Storage | null, dBias: Storage | null): void;
+  /**
    * 2-D max pooling of NCHW x (g.padH = g.padW = 0) into out
    * (batch×channels×outH×outW); argmax[i] is the flat index into x of out[i]'s
    * value: the first maximum of its window in row-major order, or the first
@@ -231,6 +265,16 @@ export interface Backend {
   axpy(alpha: number, x: Storage, y: Storage): void;
   /** out (contiguous, the given shape) = src read through element strides (a transpose, slice or broadcast). */
   copyStrided(shape: readonly number[], src: Storage, srcStrides: readonly number[], out: Storage): void;
+
+  // ---- optimisers ---------------------------------------------------------
+  /**
+   * One Adam update of p in place (PyTorch's form), step t >= 1:
+   * m = β1·m + (1-β1)·g, v = β2·v + (1-β2)·g²,
+   * p -= (lr / (1-β1^t)) · m / (sqrt(v) / sqrt(1-β2^t) + eps).
+   * p, g, m and v have one length and are distinct arrays.
+   */
+  adamStep(step: number, lr: number, beta1: number, beta2: number, eps: number,
+           p: Storage, g: Storage, m: Storage, v: Storage): void;
 
   // ---- reductions ---------------------------------------------------------
   /**

@@ -8,7 +8,7 @@ import { SingularMatrixError } from '../errors';
 import { loadAddon } from './addon';
 import type { Backend, Storage } from './backend';
 import { hostMemory } from './host';
-import { nativeKernels, staleEnums, type KernelAddon } from './native_kernels';
+import { activationIndex, nativeKernels, staleEnums, type KernelAddon } from './native_kernels';
 
 /** What the addon reports about itself (for `doctor`). */
 export interface CpuAddonInfo {
@@ -41,6 +41,23 @@ export interface CpuAddon extends KernelAddon {
   /** padH and padW must be 0. */
   maxPool2d(batch: number, channels: number, height: number, width: number, kernelH: number, kernelW: number,
             strideH: number, strideW: number, padH: number, padW: number, x: Storage, out: Storage, argmax: Int32Array): void;
+  conv2dForward(batch: number, channels: number, height: number, width: number, kernelH: number, kernelW: number,
+                strideH: number, strideW: number, padH: number, padW: number, outChannels: number, act: number,
+                x: Storage, weight: Storage, bias: Storage | null, out: Storage): void;
+  conv2dBackward(batch: number, channels: number, height: number, width: number, kernelH: number, kernelW: number,
+                 strideH: number, strideW: number, padH: number, padW: number, outChannels: number, act: number,
+                 x: Storage, dOut: Storage, out: Storage, weight: Storage,
+                 dX: Storage | null, dWeight: Storage | null, dBias: Storage | null): void;
+  conv2dPoolForward(batch: number, channels: number, height: number, width: number, kernelH: number, kernelW: number,
+                    strideH: number, strideW: number, padH: number, padW: number, outChannels: number, act: number,
+                    poolKernelH: number, poolKernelW: number, poolStrideH: number, poolStrideW: number,
+                    x: Storage, weight: Storage, bias: Storage | null, pooled: Storage, argmax: Int32Array): void;
+  conv2dPoolBackward(batch: number, channels: number, height: number, width: number, kernelH: number, kernelW: number,
+                     strideH: number, strideW: number, padH: number, padW: number, outChannels: number, act: number,
+                     poolKernelH: number, poolKernelW: number, poolStrideH: number, poolStrideW: number,
+                     x: Storage, dPooled: Storage, pooled: Storage, argmax: Int32Array, weight: Storage,
+                     dX: Storage | null, dWeight: Storage | null, dBias: Storage | null): void;
+  adamStep(step: number, lr: number, beta1: number, beta2: number, eps: number, p: Storage, g: Storage, m: Storage, v: Storage): void;
   info(): CpuAddonInfo;
 }
 
@@ -59,7 +76,7 @@ export type CpuBackendLoad =
 export const CPU_ADDON_FUNCTIONS: readonly (keyof CpuAddon)[] = [
   'gemm', 'biasActivationForward', 'biasActivationBackward', 'layerNormForward', 'layerNormBackward',
   'logSoftmaxNllForward', 'logSoftmaxNllBackward', 'im2col', 'col2im', 'binary', 'unary', 'scale',
-  'axpy', 'copyStrided', 'reduce', 'argmax', 'gather', 'scatterAdd', 'symEig', 'svd', 'solve', 'lstsq', 'maxPool2d', 'info',
+  'axpy', 'copyStrided', 'reduce', 'argmax', 'gather', 'scatterAdd', 'symEig', 'svd', 'solve', 'lstsq', 'maxPool2d', 'conv2dForward', 'conv2dBackward', 'conv2dPoolForward', 'conv2dPoolBackward', 'adamStep', 'info',
 ];
 
 /** Wraps the addon's functions as a Backend. */
@@ -78,6 +95,21 @@ export function createCpuBackend(addon: CpuAddon): CpuBackend {
     lstsq: (m, n, nrhs, a, b, x, s = null) => addon.lstsq(m, n, nrhs, a, b, x, s ?? null),
     maxPool2d: (g, x, out, argmax) =>
       addon.maxPool2d(g.batch, g.channels, g.height, g.width, g.kernelH, g.kernelW, g.strideH, g.strideW, g.padH, g.padW, x, out, argmax),
+    conv2dForward: (g, outChannels, act, x, weight, bias, out) =>
+      addon.conv2dForward(g.batch, g.channels, g.height, g.width, g.kernelH, g.kernelW, g.strideH, g.strideW, g.padH, g.padW,
+        outChannels, activationIndex(act, 'cpu', 'conv2dForward'), x, weight, bias ?? null, out),
+    conv2dBackward: (g, outChannels, act, x, dOut, out, weight, dX, dWeight, dBias) =>
+      addon.conv2dBackward(g.batch, g.channels, g.height, g.width, g.kernelH, g.kernelW, g.strideH, g.strideW, g.padH, g.padW,
+        outChannels, activationIndex(act, 'cpu', 'conv2dBackward'), x, dOut, out, weight, dX ?? null, dWeight ?? null, dBias ?? null),
+    adamStep: (step, lr, beta1, beta2, eps, p, g, m, v) => addon.adamStep(step, lr, beta1, beta2, eps, p, g, m, v),
+    conv2dPoolForward: (g, outChannels, act, p, x, weight, bias, pooled, argmax) =>
+      addon.conv2dPoolForward(g.batch, g.channels, g.height, g.width, g.kernelH, g.kernelW, g.strideH, g.strideW, g.padH, g.padW,
+        outChannels, activationIndex(act, 'cpu', 'conv2dPoolForward'), p.kernelH, p.kernelW, p.strideH, p.strideW,
+        x, weight, bias ?? null, pooled, argmax),
+    conv2dPoolBackward: (g, outChannels, act, p, x, dPooled, pooled, argmax, weight, dX, dWeight, dBias) =>
+      addon.conv2dPoolBackward(g.batch, g.channels, g.height, g.width, g.kernelH, g.kernelW, g.strideH, g.strideW, g.padH, g.padW,
+        outChannels, activationIndex(act, 'cpu', 'conv2dPoolBackward'), p.kernelH, p.kernelW, p.strideH, p.strideW,
+        x, dPooled, pooled, argmax, weight, dX ?? null, dWeight ?? null, dBias ?? null),
   };
 }
 

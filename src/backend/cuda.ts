@@ -7,11 +7,15 @@
  * The kernels are the shared native wrapping (native_kernels.ts) over the
  * addon. symEig, svd, solve, lstsq and maxPool2d have no CUDA kernels: they download their
  * inputs, run LAPACK or the cpu kernel (or the ts reference) on the host and upload the
- * results (an explicit, documented round trip). Int32 arguments (labels, gather indices, argmax
+ * results (an explicit, documented round trip). conv2dForward / conv2dBackward are composed
+ * on the device from the addon's im2col, gemm and col2im (conv_composed.ts), adamStep from its
+ * elementwise kernels (adam_composed.ts). Int32 arguments (labels, gather indices, argmax
  * output) are host Int32Arrays that the addon copies itself.
  */
 import { allocate, storageDType, type Backend, type DeviceArray, type DType, type FloatArray, type Storage } from './backend';
 import { cudaUnavailableReason, loadCudaAddon, type CudaMemoryAddon } from './cuda_addon';
+import { composedAdamStep } from './adam_composed';
+import { composedConv2d, type FusedConv } from './conv_composed';
 import { nativeKernels, staleEnums, type KernelAddon } from './native_kernels';
 import { tsBackend } from './ts';
 
@@ -54,7 +58,7 @@ export function createCudaBackend(addon: CudaKernelAddon, hostLinalg: HostLinalg
     run(host);
     outputs.forEach((o, i) => addon.upload(host[inputs.length + i], device(o, 'upload', 'output')));
   };
-  return {
+  const kernels: Omit<Backend, FusedConv | 'adamStep'> = {
     name: 'cuda',
     memory: 'device',
     alloc,
@@ -86,6 +90,8 @@ export function createCudaBackend(addon: CudaKernelAddon, hostLinalg: HostLinalg
       return rank;
     },
   };
+  const withAdam = { ...kernels, adamStep: composedAdamStep(kernels) };
+  return { ...withAdam, ...composedConv2d(withAdam) };
 }
 
 export type CudaBackendLoad = { ok: true; backend: Backend } | { ok: false; reason: string };

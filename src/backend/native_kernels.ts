@@ -85,8 +85,13 @@ function lookup<K extends string>(table: Readonly<Record<K, number>>, name: K, w
   return index;
 }
 
-/** The addon's kernels as Backend methods (memory, the linear algebra and max pooling are each backend's own). */
-export type NativeKernels = Omit<Backend, 'name' | 'memory' | 'alloc' | 'fromHost' | 'toHost' | 'view' | 'copy' | 'copy2d' | 'fill' | 'cast' | 'symEig' | 'svd' | 'solve' | 'lstsq' | 'maxPool2d'>;
+/** The ACTIVATIONS index of act, or a RangeError naming the backend and kernel. */
+export function activationIndex(act: Activation, backendName: string, kernel: string): number {
+  return lookup(ACTIVATION_INDEX, act, 'activation', backendName, kernel);
+}
+
+/** The addon's kernels as Backend methods (memory, the linear algebra, max pooling, the fused convolution and adamStep are each backend's own). */
+export type NativeKernels = Omit<Backend, 'name' | 'memory' | 'alloc' | 'fromHost' | 'toHost' | 'view' | 'copy' | 'copy2d' | 'fill' | 'cast' | 'symEig' | 'svd' | 'solve' | 'lstsq' | 'maxPool2d' | 'conv2dForward' | 'conv2dBackward' | 'conv2dPoolForward' | 'conv2dPoolBackward' | 'adamStep'>;
 
 export function nativeKernels(addon: KernelAddon, backendName: string): NativeKernels {
   return {

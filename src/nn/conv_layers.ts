@@ -1,8 +1,7 @@
 /** Convolution, max pooling and flatten as nn layers (PyTorch's nn.Conv2d, nn.MaxPool2d, nn.Flatten). */
 import { defaultGenerator } from '../random';
 import { Tensor } from '../tensor/tensor';
-import { conv2d, ConvWorkspace, flatten, maxPool2d } from './conv';
-import type { ConvActivation } from './conv_kernels';
+import { conv2d, conv2dMaxPool2d, flatten, maxPool2d, type ConvActivation } from './conv';
 import * as init from './init';
 import { initialize, type Initializer, type LayerOptions } from './layers';
 import { Module } from './module';
@@ -28,14 +27,13 @@ function kernelPair(k: number | [number, number], name: string): [number, number
 
 /**
  * act(conv(x, W) + b) over N×C×H×W inputs: weight [out, in, kH, kW], bias
- * [out]; forward is im2col + one GEMM per image, backward GEMMs + col2im,
- * with the im2col buffers kept from step to step (ConvWorkspace).
+ * [out]; forward is im2col + one GEMM per image, backward GEMMs + col2im
+ * (the backend's fused conv2dForward / conv2dBackward).
  */
 export class Conv2d extends Module {
   readonly weight: Tensor;
   readonly bias: Tensor | null;
   readonly kernelSize: [number, number];
-  private readonly workspace = new ConvWorkspace();
 
   constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: number | [number, number],
               private readonly options: Conv2dLayerOptions = {}) {
@@ -62,10 +60,20 @@ export class Conv2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return conv2d(x, this.weight, this.bias, {
-      stride: this.options.stride, padding: this.options.padding, activation: this.options.activation,
-      workspace: this.workspace, name: this.label,
+    return conv2d(x, this.weight, this.bias, this.convOptions());
+  }
+
+  /** A MaxPool2d right after (the class itself, not a subclass with its own forward) runs fused: the convolution's output is never stored. */
+  override fuseWithNext(next: Module): ((x: Tensor) => Tensor) | null {
+    if (this.constructor !== Conv2d || next.constructor !== MaxPool2d) return null;
+    const pool = next as MaxPool2d;
+    return (x) => conv2dMaxPool2d(x, this.weight, this.bias, {
+      ...this.convOptions(), pool: pool.kernelSize, poolStride: pool.stride, poolName: pool.label,
     });
+  }
+
+  private convOptions() {
+    return { stride: this.options.stride, padding: this.options.padding, activation: this.options.activation, name: this.label };
   }
 }
 
@@ -73,13 +81,18 @@ export class Conv2d extends Module {
 export class MaxPool2d extends Module {
   readonly kernelSize: [number, number];
 
-  constructor(kernelSize: number | [number, number], private readonly stride?: number | [number, number]) {
+  constructor(kernelSize: number | [number, number], readonly stride?: number | [number, number]) {
     super();
     this.kernelSize = kernelPair(kernelSize, 'MaxPool2d');
   }
 
+  /** "MaxPool2d(2×2)": names the layer in errors. */
+  get label(): string {
+    return `MaxPool2d(${this.kernelSize.join('×')})`;
+  }
+
   forward(x: Tensor): Tensor {
-    return maxPool2d(x, this.kernelSize, { stride: this.stride, name: `MaxPool2d(${this.kernelSize.join('×')})` });
+    return maxPool2d(x, this.kernelSize, { stride: this.stride, name: this.label });
   }
 }
 

@@ -141,4 +141,4 @@ export function appendOnes(x: Tensor): Tensor {
   return Tensor.concat([x, Tensor.ones([x.shape[0], 1], { dtype: x.dtype, backend: x.backend })], 1);
 }
 
-export { conv2d, flatten, maxPool2d, type Conv2dOptions, type MaxPool2dOptions } from './conv';
+export { conv2d, conv2dMaxPool2d, flatten, maxPool2d, type Conv2dMaxPool2dOptions, type Conv2dOptions, type MaxPool2dOptions } from './conv';

@@ -7,6 +7,5 @@ export {
 } from './layers';
 export { CrossEntropyLoss, LogCoshLoss, MSELoss, NLLLoss } from './losses';
 export { Conv2d, Flatten, MaxPool2d, type Conv2dLayerOptions } from './conv_layers';
-export { ConvWorkspace } from './conv';
 export * as equivariant from './equivariant';
 export * as modular from './modular';

@@ -103,7 +103,14 @@ export class Sequential extends Module {
     this.layers = layers.map((m, i) => this.registerModule(String(i), m));
   }
 
+  /** The layers in order; a pair that fuses (see Module.fuseWithNext) runs as one op. */
   forward(x: Tensor): Tensor {
-    return this.layers.reduce((h, m) => m.forward(h), x);
+    let h = x;
+    for (let i = 0; i < this.layers.length; i++) {
+      const fused = i + 1 < this.layers.length ? this.layers[i].fuseWithNext(this.layers[i + 1]) : null;
+      if (fused) h = fused(h), i++;
+      else h = this.layers[i].forward(h);
+    }
+    return h;
   }
 }

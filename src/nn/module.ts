@@ -14,6 +14,15 @@ export abstract class Module {
 
   abstract forward(x: Tensor): Tensor;
 
+  /**
+   * A forward pass of this module and `next` as one fused op with the same
+   * values and gradients, or null (the default). nn.Sequential asks each
+   * module about its successor (Conv2d fuses a following MaxPool2d).
+   */
+  fuseWithNext(_next: Module): ((x: Tensor) => Tensor) | null {
+    return null;
+  }
+
   /** Registers (and returns) a parameter; it is marked requiresGrad. */
   protected registerParameter(name: string, t: Tensor): Tensor {
     this.ownParameters.set(name, t.requiresGrad_(true));

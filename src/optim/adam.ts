@@ -42,13 +42,8 @@ export class Adam extends Optimizer {
           this.moments.set(p, state);
         }
         state.t++;
-        const c1 = 1 - this.beta1 ** state.t;
-        const c2 = 1 - this.beta2 ** state.t;
-        state.m.scale_(this.beta1).addScaled_(g, 1 - this.beta1);
-        state.v.scale_(this.beta2).addScaled_(g.square(), 1 - this.beta2);
-        // p -= lr · (m / c1) / (sqrt(v / c2) + eps)
-        const step = state.m.scale(1 / c1).div(state.v.scale(1 / c2).sqrt().add(this.eps));
-        p.addScaled_(step, -this.lr);
+        // One fused kernel: m, v and then p -= lr · (m / c1) / (sqrt(v) / sqrt(c2) + eps).
+        p.backend.adamStep(state.t, this.lr, this.beta1, this.beta2, this.eps, p.storage, g.storage, state.m.storage, state.v.storage);
       }
     });
   }

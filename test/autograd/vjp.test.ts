@@ -8,7 +8,7 @@ import { vjpRules } from '../../src/autograd/vjp';
 import type { OpName } from '../../src/autograd/ops';
 import { backendsUnderTest } from '../helpers/backends';
 import type { Activation } from '../../src/backend/backend';
-import { conv2d, maxPool2d } from '../../src/nn/conv';
+import { conv2d, conv2dMaxPool2d, maxPool2d } from '../../src/nn/conv';
 import * as F from '../../src/nn/functional';
 import { Generator } from '../../src/random';
 import { Tensor } from '../../src/tensor';
@@ -19,7 +19,7 @@ const ALL_OPS = [
   'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum',
   'neg', 'abs', 'sign', 'exp', 'log', 'log1p', 'sqrt', 'square', 'reciprocal', 'tanh', 'sigmoid', 'relu',
   'scale', 'matmul', 'reshape', 'permute', 'slice', 'concat', 'broadcastTo', 'take', 'astype',
-  'sum', 'max', 'min', 'biasActivation', 'layerNorm', 'logSoftmaxNll', 'logSoftmax', 'nll', 'conv2d', 'maxPool2d',
+  'sum', 'max', 'min', 'biasActivation', 'layerNorm', 'logSoftmaxNll', 'logSoftmax', 'nll', 'conv2d', 'conv2dMaxPool2d', 'maxPool2d',
 ] as const satisfies readonly OpName[];
 type MissingFromList = Exclude<OpName, (typeof ALL_OPS)[number]>;
 const listIsComplete: [MissingFromList] extends [never] ? true : false = true;
@@ -184,6 +184,17 @@ add('conv2d without bias, then a nonlinearity', ['conv2d', 'tanh'], (on, gen) =>
   fn: (x, w) => conv2d(x, w, null, { stride: 2, padding: 1 }).tanh(),
   inputs: [rnd(gen, [1, 2, 5, 4], on), rnd(gen, [3, 2, 2, 3], on)],
 }));
+for (const [label, xs, ws, options] of [
+  ['relu, 2×2 pool, padding 1', [2, 2, 6, 5], [3, 2, 3, 3], { padding: 1, activation: 'relu', pool: 2 }],
+  ['identity, 3×2 pool with stride 1 (overlapping), stride-2 conv', [1, 1, 9, 8], [2, 1, 3, 2], { stride: 2, pool: [3, 2], poolStride: 1 }],
+] as const) {
+  add(`conv2dMaxPool2d: ${label}`, ['conv2dMaxPool2d'], (on, gen) => ({
+    // Random inputs make ties in a window unlikely; the small step keeps every window's argmax where it is.
+    fn: (x, w, b) => conv2dMaxPool2d(x, w, b, options as Parameters<typeof conv2dMaxPool2d>[3]),
+    inputs: [rnd(gen, xs as unknown as number[], on), rnd(gen, ws as unknown as number[], on), rnd(gen, [ws[0]], on)],
+    eps: 1e-7,
+  }));
+}
 for (const [label, xs, kernel, stride] of [['2×2 windows', [2, 3, 4, 6], 2, undefined], ['3×2 windows, stride 1 (overlapping)', [1, 2, 5, 5], [3, 2], 1]] as const) {
   add(`maxPool2d: ${label}`, ['maxPool2d'], (on, gen) => ({
     // Distinct values 0.1 apart: the maximum of a window never changes under the finite-difference step.

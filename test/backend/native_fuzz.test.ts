@@ -326,6 +326,24 @@ const makers: Record<Exclude<keyof CpuAddon, 'info'>, Maker> = {
   },
   im2col: (rng, dt) => convCall('im2col', rng, dt),
   col2im: (rng, dt) => convCall('col2im', rng, dt),
+  conv2dForward: (rng, dt) => fusedConvCall('conv2dForward', rng, dt),
+  conv2dBackward: (rng, dt) => fusedConvCall('conv2dBackward', rng, dt),
+  adamStep(rng, dt) {
+    const n = rng.int(1, 9);
+    const shared = makeFloat(dt, 2 * n, rng);
+    const scalars = [rng.int(1, 50), rng.next() * 0.1, 0.9, 0.999, 1e-8];
+    return {
+      name: 'adamStep', args: [...scalars, makeFloat(dt, n, rng), makeFloat(dt, n, rng), makeFloat(dt, n, rng), makeFloat(dt, n, rng)],
+      kinds: [size(false, true), { k: 'eps' }, { k: 'number' }, { k: 'number' }, { k: 'eps' }, float(n, { exact: true }), float(n, { exact: true }), float(n, { exact: true }), float(n, { exact: true })],
+      specials: [
+        { what: 'beta1 = 1', expect: R, args: [1, 0.1, 1, 0.999, 1e-8, makeFloat(dt, n, rng), makeFloat(dt, n, rng), makeFloat(dt, n, rng), makeFloat(dt, n, rng)] },
+        { what: 'beta2 = NaN', expect: R, args: [1, 0.1, 0.9, NaN, 1e-8, makeFloat(dt, n, rng), makeFloat(dt, n, rng), makeFloat(dt, n, rng), makeFloat(dt, n, rng)] },
+        { what: 'm overlaps v', expect: R, args: [1, 0.1, 0.9, 0.999, 1e-8, makeFloat(dt, n, rng), makeFloat(dt, n, rng), shared.subarray(0, n), shared.subarray(n - 1, 2 * n - 1)] },
+      ],
+    };
+  },
+  conv2dPoolForward: (rng, dt) => pooledConvCall('conv2dPoolForward', rng, dt),
+  conv2dPoolBackward: (rng, dt) => pooledConvCall('conv2dPoolBackward', rng, dt),
   maxPool2d(rng, dt) {
     const batch = rng.int(1, 2), channels = rng.int(1, 3), height = rng.int(1, 5), width = rng.int(1, 5);
     const kernelH = rng.int(1, height), kernelW = rng.int(1, width), strideH = rng.int(1, 3), strideW = rng.int(1, 3);
@@ -483,6 +501,71 @@ function convCall(name: 'im2col' | 'col2im', rng: Rng, dt: 'f32' | 'f64'): Call 
   return name === 'im2col'
     ? { name, args: [...geometry, images, cols], kinds: [...geometryKinds, float(imageLen), float(colLen)] }
     : { name, args: [...geometry, cols, images], kinds: [...geometryKinds, float(colLen), float(imageLen)] };
+}
+
+/** conv2dForward(geometry, outChannels, act, x, weight, bias, out) / conv2dBackward(geometry, outChannels, act, x, dOut, out, weight, dX, dWeight, dBias). */
+function fusedConvCall(name: 'conv2dForward' | 'conv2dBackward', rng: Rng, dt: 'f32' | 'f64'): Call {
+  const base = convCall('im2col', rng, dt);
+  const [batch, channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW] = base.args as number[];
+  const O = rng.int(1, 4), act = rng.int(0, 2);
+  const outLen = batch * O * (Math.floor((height + 2 * padH - kernelH) / strideH) + 1) * (Math.floor((width + 2 * padW - kernelW) / strideW) + 1);
+  const xLen = batch * channels * height * width, wLen = O * channels * kernelH * kernelW;
+  const head = [...base.args.slice(0, 10), O, act];
+  const headKinds: Kind[] = [...base.kinds.slice(0, 10), size(), { k: 'enum', count: 3 }];
+  const x = makeFloat(dt, xLen, rng), w = makeFloat(dt, wLen, rng);
+  if (name === 'conv2dForward') {
+    const shared = makeFloat(dt, xLen + outLen, rng);
+    return {
+      name, args: [...head, x, w, makeFloat(dt, O, rng), makeFloat(dt, outLen, rng)],
+      kinds: [...headKinds, float(xLen), float(wLen), float(O, { nullable: true }), float(outLen)],
+      specials: [{ what: 'out overlaps x', expect: R, args: [...head, shared.subarray(0, xLen), w, null, shared.subarray(xLen - 1)] }],
+    };
+  }
+  const shared = makeFloat(dt, xLen + wLen, rng);
+  return {
+    name, args: [...head, x, makeFloat(dt, outLen, rng), makeFloat(dt, outLen, rng), w, makeFloat(dt, xLen, rng), makeFloat(dt, wLen, rng), makeFloat(dt, O, rng)],
+    kinds: [...headKinds, float(xLen), float(outLen), float(outLen), float(wLen),
+      float(xLen, { nullable: true }), float(wLen, { nullable: true }), float(O, { nullable: true })],
+    specials: [
+      { what: 'dX overlaps dWeight', expect: R, args: [...head, x, makeFloat(dt, outLen, rng), makeFloat(dt, outLen, rng), w, shared.subarray(0, xLen), shared.subarray(xLen - 1), null] },
+      { what: 'dWeight is the weight', expect: R, args: [...head, x, makeFloat(dt, outLen, rng), makeFloat(dt, outLen, rng), w, null, w, null] },
+    ],
+  };
+}
+
+/**
+ * conv2dPoolForward(geometry, outChannels, act, pool kernel and stride, x, weight, bias, pooled, argmax) /
+ * conv2dPoolBackward(geometry, outChannels, act, pool…, x, dPooled, pooled, argmax, weight, dX, dWeight, dBias):
+ * a 1×1 pooling window, so each argmax is its own position (valid whatever the data).
+ */
+function pooledConvCall(name: 'conv2dPoolForward' | 'conv2dPoolBackward', rng: Rng, dt: 'f32' | 'f64'): Call {
+  const base = convCall('im2col', rng, dt);
+  const [batch, channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW] = base.args as number[];
+  const O = rng.int(1, 3), act = rng.int(0, 2);
+  const outLen = batch * O * (Math.floor((height + 2 * padH - kernelH) / strideH) + 1) * (Math.floor((width + 2 * padW - kernelW) / strideW) + 1);
+  const xLen = batch * channels * height * width, wLen = O * channels * kernelH * kernelW;
+  const head = [...base.args.slice(0, 10), O, act, 1, 1, 1, 1];
+  const headKinds: Kind[] = [...base.kinds.slice(0, 10), size(), { k: 'enum', count: 3 }, size(true, true), size(true, true), size(false, true), size(false, true)];
+  const x = makeFloat(dt, xLen, rng), w = makeFloat(dt, wLen, rng);
+  const argmax = Int32Array.from({ length: outLen }, (_, i) => i);
+  if (name === 'conv2dPoolForward') {
+    return {
+      name, args: [...head, x, w, makeFloat(dt, O, rng), makeFloat(dt, outLen, rng), new Int32Array(outLen)],
+      kinds: [...headKinds, float(xLen), float(wLen), float(O, { nullable: true }), float(outLen), { k: 'int32', need: outLen }],
+    };
+  }
+  const bad = Int32Array.from(argmax);
+  bad[outLen - 1] = outLen;
+  const tail = [w, makeFloat(dt, xLen, rng), makeFloat(dt, wLen, rng), makeFloat(dt, O, rng)];
+  return {
+    name, args: [...head, x, makeFloat(dt, outLen, rng), makeFloat(dt, outLen, rng), argmax, ...tail],
+    kinds: [...headKinds, float(xLen), float(outLen), float(outLen), { k: 'int32', need: outLen }, float(wLen),
+      float(xLen, { nullable: true }), float(wLen, { nullable: true }), float(O, { nullable: true })],
+    specials: [
+      { what: 'an argmax outside its image', expect: R, args: [...head, x, makeFloat(dt, outLen, rng), makeFloat(dt, outLen, rng), bad, ...tail] },
+      { what: 'a pooling window larger than the output', expect: R, args: [...base.args.slice(0, 10), O, act, 1000, 1, 1, 1, x, makeFloat(dt, outLen, rng), makeFloat(dt, outLen, rng), argmax, ...tail] },
+    ],
+  };
 }
 
 /**

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { grad } from '../../src/autograd';
 import { ShapeError } from '../../src/errors';
-import { Conv2d, Flatten, MaxPool2d } from '../../src/nn';
+import { Conv2d, Flatten, MaxPool2d, Sequential } from '../../src/nn';
 import { conv2d } from '../../src/nn/conv';
 import { Generator } from '../../src/random';
 import { Tensor } from '../../src/tensor';
@@ -45,18 +45,48 @@ for (const name of backendsUnderTest()) {
     }
   });
 
-  test(`[${name}] the lent im2col buffers never change a gradient: two forwards before backward, and backward twice`, (t) => {
+  test(`[${name}] nn.Sequential runs Conv2d + MaxPool2d fused: the same output and gradients as the two layers one by one`, (t) => {
+    for (const [activation, pool, poolStride] of [['relu', 2, undefined], ['identity', 3, 1]] as const) {
+      const gen = new Generator(11);
+      const conv = new Conv2d(2, 4, 3, { padding: 1, activation, generator: gen, ...opts });
+      const maxPool = new MaxPool2d(pool, poolStride);
+      const net = new Sequential(conv, maxPool, new Flatten());
+      const x = Tensor.randn([3, 2, 7, 6], { ...opts, generator: gen }).requiresGrad_();
+      const fused = net.forward(x);
+      const separate = new Flatten().forward(maxPool.forward(conv.forward(x)));
+      t.deepEqual(Array.from(fused.toTypedArray()), Array.from(separate.toTypedArray()));
+      const params = [x, conv.weight, conv.bias!];
+      const fusedGrads = grad(fused.square().sum(), params), separateGrads = grad(separate.square().sum(), params);
+      params.forEach((_, i) => t.true(maxDiff(fusedGrads[i].toTypedArray(), separateGrads[i].toTypedArray()) <= 1e-13, `${activation} input ${i}`));
+    }
+  });
+
+  test(`[${name}] a subclass of Conv2d with its own forward is not fused`, (t) => {
+    class Doubled extends Conv2d { override forward(x: Tensor): Tensor { return super.forward(x).scale(2); } }
+    const conv = new Doubled(1, 2, 3, { generator: new Generator(3), ...opts });
+    const x = Tensor.randn([1, 1, 6, 6], { ...opts, generator: new Generator(4) });
+    const net = new Sequential(conv, new MaxPool2d(2));
+    t.deepEqual(Array.from(net.forward(x).toTypedArray()), Array.from(new MaxPool2d(2).forward(conv.forward(x)).toTypedArray()));
+  });
+
+  test(`[${name}] a pooling window larger than the convolution's output is a ShapeError naming the pool`, (t) => {
+    const net = new Sequential(new Conv2d(1, 2, 3, { generator: new Generator(3), ...opts }), new MaxPool2d(4));
+    const err = t.throws(() => net.forward(Tensor.zeros([1, 1, 5, 5], opts)), { instanceOf: ShapeError });
+    t.regex(err!.message, /MaxPool2d\(4×4\).*4×4 kernel is larger than the input \[1, 2, 3, 3\]/);
+  });
+
+  test(`[${name}] two forwards before a backward, and a backward twice, give the gradients of a fresh graph`, (t) => {
     const gen = new Generator(7);
     const conv = new Conv2d(2, 3, 3, { padding: 1, generator: gen, ...opts });
     const x1 = Tensor.randn([2, 2, 5, 5], { ...opts, generator: gen }).requiresGrad_();
     const x2 = Tensor.randn([2, 2, 5, 5], { ...opts, generator: gen });
     const reference = (x: Tensor) => grad(conv2d(x, conv.weight, conv.bias, { padding: 1 }).square().sum(), [conv.weight])[0].toTypedArray();
     const y1 = conv.forward(x1).square().sum();
-    const y2 = conv.forward(x2).square().sum(); // lent while y1's columns are held: gets its own
+    const y2 = conv.forward(x2).square().sum();
     t.deepEqual(Array.from(grad(y2, [conv.weight])[0].toTypedArray()), Array.from(reference(x2)));
     t.deepEqual(Array.from(grad(y1, [conv.weight])[0].toTypedArray()), Array.from(reference(x1)));
-    conv.forward(x2); // reuses the buffer y1 released
-    t.deepEqual(Array.from(grad(y1, [conv.weight])[0].toTypedArray()), Array.from(reference(x1)), 'recomputed columns');
+    conv.forward(x2);
+    t.deepEqual(Array.from(grad(y1, [conv.weight])[0].toTypedArray()), Array.from(reference(x1)), 'backward again');
   });
 
   test(`[${name}] MaxPool2d and Flatten: shapes and values`, (t) => {

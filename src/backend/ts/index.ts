@@ -15,6 +15,8 @@
  *   packing buffers), which is safe because JS runs one kernel at a time.
  */
 import type { Backend } from '../backend';
+import { composedAdamStep } from '../adam_composed';
+import { composedConv2d, type FusedConv } from '../conv_composed';
 import { hostMemory } from '../host';
 import { biasActivationBackward, biasActivationForward } from './activations';
 import { axpy, binary, copyStrided, scale, unary } from './elementwise';
@@ -27,7 +29,7 @@ import { lstsq, solve, svd, symEig } from './linalg';
 import { argmax, reduce } from './reduce';
 import { logSoftmaxNllBackward, logSoftmaxNllForward } from './softmax_xent';
 
-export const tsBackend: Backend = {
+const kernels: Omit<Backend, FusedConv | 'adamStep'> = {
   name: 'ts',
   ...hostMemory,
   gemm,
@@ -54,3 +56,7 @@ export const tsBackend: Backend = {
   solve,
   lstsq,
 };
+
+const withAdam = { ...kernels, adamStep: composedAdamStep(kernels) };
+
+export const tsBackend: Backend = { ...withAdam, ...composedConv2d(withAdam) };

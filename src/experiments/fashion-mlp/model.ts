@@ -5,9 +5,8 @@
  * - `manual` (the default): a hand-written forward and backward straight on
  *   the backend's kernels, with every buffer allocated once: the GEMMs, the
  *   fused bias+ReLU forward/backward (bias gradient included), the fused
- *   log-softmax + NLL (argmax included) and an Adam step over one flat
- *   buffer that holds every weight and bias, so a step is twelve vector
- *   kernels whatever the depth. The gradient with respect to the input is
+ *   log-softmax + NLL (argmax included) and one fused Adam kernel over a
+ *   flat buffer that holds every weight and bias, whatever the depth. The gradient with respect to the input is
  *   never computed.
  * - `nn`: the library as a user writes it: nn.Sequential of nn.Linear
  *   (fused bias + ReLU), nn.functional.crossEntropy, autograd and optim.Adam.
@@ -72,9 +71,6 @@ export class ManualMlp implements MlpModel {
   private readonly grads: Storage;
   private readonly m: Storage;
   private readonly v: Storage;
-  private readonly tmp: Storage;
-  /** One-element operands of the Adam step: β1, 1-β1, β2, 1-β2, eps·sqrt(c2), -c1/(lr·sqrt(c2)). */
-  private readonly scalars: Storage[];
   private readonly W: Storage[] = [];
   private readonly b: Storage[] = [];
   private readonly gW: Storage[] = [];
@@ -101,9 +97,6 @@ export class ManualMlp implements MlpModel {
     this.grads = be.alloc(dtype, total);
     this.m = be.alloc(dtype, total);
     this.v = be.alloc(dtype, total);
-    this.tmp = be.alloc(dtype, total);
-    const scalars = be.alloc(dtype, 6);
-    this.scalars = [0, 1, 2, 3, 4, 5].map((i) => be.view(scalars, i, 1));
     let offset = 0;
     for (const layer of linears) {
       if (!layer.bias) throw new RangeError('ManualMlp needs Linear layers with biases');
@@ -181,41 +174,10 @@ export class ManualMlp implements MlpModel {
     }
   }
 
-  /**
-   * One Adam step over the flat parameter buffer, in float32 vector kernels
-   * with scalar operands (the backend's binary ops, which are faster than its
-   * double-precision scale/axpy):
-   *   m = β1·m + (1-β1)·g,  v = β2·v + (1-β2)·g²,
-   *   p += m / ((sqrt(v) + eps·sqrt(c2)) · (-c1 / (lr·sqrt(c2)))),
-   * which is p -= lr · (m/c1) / (sqrt(v/c2) + eps), PyTorch's update.
-   */
+  /** One Adam step over the flat parameter buffer: the backend's fused adamStep (PyTorch's update). */
   private adam(): void {
-    const { backend: be, m, v, tmp, grads: g, params: p, scalars: k } = this;
-    const [b1, b2] = BETAS;
     this.step++;
-    const c1 = 1 - b1 ** this.step;
-    const rc2 = Math.sqrt(1 - b2 ** this.step);
-    be.fill(k[0], b1);
-    be.fill(k[1], 1 - b1);
-    be.fill(k[2], b2);
-    be.fill(k[3], 1 - b2);
-    be.fill(k[4], ADAM_EPS * rc2);
-    be.fill(k[5], -c1 / (this.lr * rc2));
-    const n = [tmp.length];
-    const one = [1];
-    const scalar = [0];
-    be.binary('mul', n, m, one, k[0], scalar, m);
-    be.binary('mul', n, g, one, k[1], scalar, tmp);
-    be.binary('add', n, m, one, tmp, one, m);
-    be.binary('mul', n, g, one, k[3], scalar, tmp);
-    be.binary('mul', n, tmp, one, g, one, tmp);
-    be.binary('mul', n, v, one, k[2], scalar, v);
-    be.binary('add', n, v, one, tmp, one, v);
-    be.unary('sqrt', v, tmp);
-    be.binary('add', n, tmp, one, k[4], scalar, tmp);
-    be.binary('mul', n, tmp, one, k[5], scalar, tmp);
-    be.binary('div', n, m, one, tmp, one, tmp);
-    be.binary('add', n, p, one, tmp, one, p);
+    this.backend.adamStep(this.step, this.lr, BETAS[0], BETAS[1], ADAM_EPS, this.params, this.grads, this.m, this.v);
   }
 
   trainStep(x: FloatArray, y: Int32Array, B: number): StepResult {
