@@ -174,11 +174,23 @@ void activationGradRange(int64_t n, const T* dOut, const T* out, T* dZ) {
   for (int64_t i = 0; i < n; ++i) dZ[i] = activationGrad<T, Act>(dOut[i], out[i]);
 }
 
-/** dZ (the image's O×L, zeroed first) += act'(pooled) · dPooled at each window's argmax (local indices). */
+/**
+ * dZ (the image's O×L output, OL values, zeroed first) += act'(pooled) · dPooled at each window's argmax (local indices);
+ * with biasSums, each channel's sum of what it routed (= the row sum of dZ) is added to biasSums[o].
+ */
 template <class T, int Act>
-void unpool(int64_t n, int64_t L, const T* dPooled, const T* pooled, const int32_t* argmax, int64_t base, T* dZ) {
-  std::fill(dZ, dZ + L, T(0));
-  for (int64_t j = 0; j < n; ++j) dZ[argmax[j] - base] += activationGrad<T, Act>(dPooled[j], pooled[j]);
+void unpool(int64_t O, int64_t perChannel, int64_t OL, const T* dPooled, const T* pooled, const int32_t* argmax,
+            int64_t base, T* dZ, double* biasSums) {
+  std::fill(dZ, dZ + OL, T(0));
+  for (int64_t o = 0; o < O; ++o) {
+    double sum = 0;
+    for (int64_t j = o * perChannel; j < (o + 1) * perChannel; ++j) {
+      const T routed = activationGrad<T, Act>(dPooled[j], pooled[j]);
+      dZ[argmax[j] - base] += routed;
+      sum += static_cast<double>(routed);
+    }
+    if (biasSums) biasSums[o] += sum;
+  }
 }
 
 template <class T>
@@ -239,11 +251,13 @@ void backwardTyped(Args& args, const ConvShape& s) {
   T* arena = threadScratch<T>(static_cast<size_t>(threads * perThread));
   std::vector<double> biasSums(static_cast<size_t>(threads * s.O), 0.0);
   const int64_t dOutSize = s.pooled ? s.pooledSize : OL;
+  const int64_t perChannel = s.pooled ? s.pool.outH * s.pool.outW : 0;
   parallelImages(threads, g.batch, [&](int w, int64_t first, int64_t last) {
     T* cols = arena + w * perThread;
     T* dCols = cols + RL;
     T* dZbuf = dCols + RL;
     T* dW = w == 0 && wantW ? dWeight.data : dZbuf + OL;
+    double* sums = wantB ? biasSums.data() + w * s.O : nullptr;
     for (int64_t n = first; n < last; ++n) {
       const T* d = dOut.data + n * dOutSize;
       const T* y = out.data + n * dOutSize;
@@ -251,9 +265,9 @@ void backwardTyped(Args& args, const ConvShape& s) {
       if (s.pooled) {
         const int32_t* a = argmax.data + n * s.pooledSize;
         switch (s.act) {
-          case kRelu: unpool<T, kRelu>(s.pooledSize, OL, d, y, a, n * OL, dZbuf); break;
-          case kTanh: unpool<T, kTanh>(s.pooledSize, OL, d, y, a, n * OL, dZbuf); break;
-          default: unpool<T, kIdentity>(s.pooledSize, OL, d, y, a, n * OL, dZbuf); break;
+          case kRelu: unpool<T, kRelu>(s.O, perChannel, OL, d, y, a, n * OL, dZbuf, sums); break;
+          case kTanh: unpool<T, kTanh>(s.O, perChannel, OL, d, y, a, n * OL, dZbuf, sums); break;
+          default: unpool<T, kIdentity>(s.O, perChannel, OL, d, y, a, n * OL, dZbuf, sums); break;
         }
       } else {
         switch (s.act) {
@@ -262,14 +276,14 @@ void backwardTyped(Args& args, const ConvShape& s) {
           default: dZ = d; break;
         }
       }
-      if (wantB) addRowSums<T>(s.O, s.L, dZ, biasSums.data() + w * s.O);
+      if (wantB && !s.pooled) addRowSums<T>(s.O, s.L, dZ, sums);
       if (wantW) {
         im2colImage<T>(g, x.data + n * s.imageSize, cols);
         gemmRowMajor<T>(false, true, s.O, s.R, s.L, T(1), dZ, s.L, cols, s.L, n == first ? T(0) : T(1), dW, s.R);
       }
       if (wantX) {
         gemmRowMajor<T>(true, false, s.R, s.L, s.O, T(1), weight.data, s.R, dZ, s.L, T(0), dCols, s.L);
-        col2imImage<T>(g, dCols, dX.data + n * s.imageSize);
+        col2imImage<T>(g, dCols, dX.data + n * s.imageSize, true);
       }
     }
     if (wantW && first == last) std::fill(dW, dW + OR, T(0));  // an empty batch (every part has an image otherwise)

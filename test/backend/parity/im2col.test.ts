@@ -8,6 +8,9 @@ const GEOMETRIES: ConvGeometry[] = [
   { batch: 3, channels: 2, height: 28, width: 28, kernelH: 5, kernelW: 5, strideH: 2, strideW: 2, padH: 2, padW: 2 },
   { batch: 1, channels: 4, height: 9, width: 11, kernelH: 2, kernelW: 3, strideH: 3, strideW: 2, padH: 0, padW: 1 },
   { batch: 2, channels: 1, height: 4, width: 4, kernelH: 4, kernelW: 4, strideH: 1, strideW: 1, padH: 3, padW: 3 },
+  // stride 1 with outW = width: the shifted-plane paths of the cpu addon
+  { batch: 2, channels: 2, height: 6, width: 7, kernelH: 3, kernelW: 5, strideH: 1, strideW: 1, padH: 1, padW: 2 },
+  { batch: 3, channels: 2, height: 5, width: 4, kernelH: 2, kernelW: 3, strideH: 1, strideW: 1, padH: 0, padW: 1 },
 ];
 
 parity('im2col and col2im match the reference', ({ t, native, ref, dtype, gen }) => {

@@ -28,3 +28,16 @@ parity('maxPool2d matches the reference: values, argmax, ties and NaN', ({ t, na
     t.deepEqual(Array.from(outNative).map(String), Array.from(outRef).map(String), `values ${JSON.stringify(g)}`);
   }
 });
+
+parity('maxPool2d with ±Infinity in a plane (no NaN) and with a NaN first in its window', ({ t, native, ref, dtype }) => {
+  const g = pool(1, 2, 4, 4, 2, 2);
+  const values = dtype === 'float64' ? new Float64Array(32) : new Float32Array(32);
+  values.set([Infinity, 1, -Infinity, 2, 3, -Infinity, 5, Infinity, 0, 0, 0, 0, -1, -2, -3, -4]);
+  values.set([NaN, 9, 1, NaN, 2, 3, 4, 5, -0, 0, 0, -0, 7, 7, 7, 7], 16);
+  const outRef = zerosLike(values, 8), outNative = zerosLike(values, 8).fill(-1);
+  const argRef = new Int32Array(8), argNative = new Int32Array(8).fill(-1);
+  ref.maxPool2d(g, values, outRef, argRef);
+  native.maxPool2d(g, values, outNative, argNative);
+  t.deepEqual(Array.from(argNative), Array.from(argRef));
+  t.deepEqual(Array.from(outNative).map(String), Array.from(outRef).map(String));
+});
