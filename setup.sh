@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Takes a fresh machine to ready: Debian packages (OpenBLAS, Fashion-MNIST),
-# npm dependencies, the native addons (CPU; CUDA where nvcc is installed; the
-# CUDA addon for the host-only emulator) and the TypeScript build.
+# npm dependencies, the native addons (CPU; CUDA only where a CUDA driver is
+# present) and the TypeScript build. The host-only CUDA emulator, which only
+# the tests use, is built by `npm test` the first time it runs.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -23,11 +24,8 @@ fi
 # Dependencies without their install scripts: the addon is built next, strictly.
 npm ci --ignore-scripts --no-fund --no-audit --loglevel=error
 npm run --silent build:addon
-# The CUDA addon where nvcc is installed (one line and nothing else without it).
-npm run --silent build:cuda
-# The same CUDA sources for the host-only CUDA emulator (g++ only), which
-# `npm test` runs the cuda suites on (native/cuda/emu/README.md). A test tool:
-# a failed build is one line here, and `npm test` then says what is missing.
-node scripts/build-cuda.js --emulator
+# The CUDA addon where nvcc and a CUDA driver are both present (one line and
+# nothing else otherwise; `npm run build:cuda` builds it without a driver).
+node scripts/build-cuda.js --strict --if-driver
 npm run --silent build:ts
 echo "setup: ready. Try: node dist/run.js --help"

@@ -18,6 +18,14 @@
 // --emulator builds the same sources for the host-only CUDA emulator instead
 // (native/cuda/emu/README.md): g++ alone, no nvcc needed, into
 // build-cuda-emu/Release/gradnode_cuda.node (`npm run build:cuda-emu`).
+//
+// --if-driver (setup.sh): build only where a CUDA driver is present
+// (nvidia-smi answers, or ldconfig knows libcuda.so.1): nvcc alone, with no
+// GPU to run on, is not a reason to spend a minute and a half compiling.
+// --if-needed (the test command, for the emulator): build only when the addon
+// is missing or older than a source it is built from (native/cuda,
+// native/common, CMakeLists.txt), so the first test run builds it and later
+// ones reuse it.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -51,6 +59,27 @@ function findNvcc() {
   });
 }
 
+/** Why a CUDA driver is present, or undefined: nvidia-smi runs, or the loader knows libcuda.so.1. */
+function cudaDriver() {
+  const smi = spawnSync('nvidia-smi', ['-L'], { encoding: 'utf8', timeout: 20000 });
+  if (smi.status === 0) return 'nvidia-smi answers';
+  const ldconfig = spawnSync('ldconfig', ['-p'], { encoding: 'utf8' });
+  if (ldconfig.status === 0 && /\blibcuda\.so\.1\b/.test(ldconfig.stdout)) return 'libcuda.so.1 is installed';
+  return undefined;
+}
+
+/** The newest modification time (ms) of the files the CUDA addons are built from. */
+function newestSource() {
+  let newest = 0;
+  const visit = (file) => {
+    const st = fs.statSync(file);
+    if (st.isDirectory()) for (const entry of fs.readdirSync(file)) visit(path.join(file, entry));
+    else newest = Math.max(newest, st.mtimeMs);
+  };
+  for (const source of ['native/cuda', 'native/common', 'CMakeLists.txt']) visit(path.join(root, source));
+  return newest;
+}
+
 function findCmakeJs() {
   try {
     return path.join(path.dirname(require.resolve('cmake-js/package.json', { paths: [root] })), 'bin', 'cmake-js');
@@ -69,6 +98,12 @@ function main() {
     console.log('cuda addon: skipped, nvcc not found');
     return 0;
   }
+  if (!emulator && process.argv.includes('--if-driver') && !cudaDriver()) {
+    console.log('cuda addon: skipped, no CUDA driver here (no nvidia-smi, no libcuda.so.1); `npm run build:cuda` builds it anyway');
+    return 0;
+  }
+  const built = path.join(outDir, 'Release', 'gradnode_cuda.node');
+  if (process.argv.includes('--if-needed') && fs.existsSync(built) && fs.statSync(built).mtimeMs >= newestSource()) return 0;
   const cmakeJs = findCmakeJs();
   if (!cmakeJs) return fail('cmake-js is not installed (it is a devDependency: run `npm ci`)');
   const started = Date.now();
@@ -83,7 +118,7 @@ function main() {
   });
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(logFile, `${result.stdout ?? ''}\n${result.stderr ?? ''}${result.error ? `\n${result.error.message}` : ''}`);
-  const addon = path.join(outDir, 'Release', 'gradnode_cuda.node');
+  const addon = built;
   if (result.status !== 0 || !fs.existsSync(addon)) {
     const lines = `${result.stdout ?? ''}\n${result.stderr ?? ''}`.split('\n');
     const firstError = lines.find((l) => /error/i.test(l) && !/ERR! OMG/.test(l)) ??

@@ -7,7 +7,8 @@
 //
 //   npm run test:cuda-emu [-- <ava arguments>]
 //
-// Needs `npm run build:cuda-emu` first (setup.sh does it). Extra arguments go
+// Needs the emulator built first (`npm test` builds it when missing or stale;
+// `npm run build:cuda-emu` does it by hand). Extra arguments go
 // to ava (e.g. a test file to run alone).
 'use strict';
 const { spawnSync } = require('node:child_process');

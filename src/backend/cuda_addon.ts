@@ -172,7 +172,7 @@ export function loadCudaAddon(): CudaAddonLoad {
   if (!fs.existsSync(file)) {
     load = {
       ok: false, built: false,
-      reason: `the cuda addon is not built (${file} is missing: nvcc was not found at build time, or run \`npm run build:cuda\`)`,
+      reason: `the cuda addon is not built (${file} is missing: set-up builds it only where nvcc and a CUDA driver are both present; \`npm run build:cuda\` builds it anyway)`,
     };
   } else {
     try {
