@@ -67,6 +67,15 @@ function logFolders(logDir: string, modelName: string, combos: readonly Combinat
   if (logDir.trim() === '') throw new UsageError('--log-dir expects a folder name, not an empty string');
   if (!NAME.test(modelName)) throw new UsageError(`--model-name must be letters, digits, "-", "_" or "." (it names a folder), not "${modelName}"`);
   const root = path.resolve(logDir, modelName);
+  // The nearest existing folder on the way to root must be a writable folder, or every run would train and then fail to log.
+  let existing = root;
+  while (!fs.existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  if (!fs.statSync(existing).isDirectory()) throw new UsageError(`--log-dir: ${existing} is a file, not a folder; expected a folder or a path where one can be made`);
+  try {
+    fs.accessSync(existing, fs.constants.W_OK);
+  } catch {
+    throw new UsageError(`--log-dir: the folder ${existing} is not writable`);
+  }
   const dirs = combos.map((c) => path.join(root, c.name));
   if (!overwrite) {
     const taken = dirs.find((d) => fs.existsSync(d));
