@@ -15,11 +15,7 @@ const { crossEntropy } = require('../../dist/nn/functional');
 const { makeCnn } = require('../../dist/experiments/cnn/model');
 
 const args = process.argv.slice(2);
-/** @param {string} name @param {string} fallback */
-const arg = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : fallback;
-};
+const arg = require('../lib/args').argReader(args);
 const be = backend(/** @type {'cpu'} */ (arg('backend', 'cpu')));
 const batches = Number(arg('batches', '60')), warmup = Number(arg('warmup', '5')), B = Number(arg('batch-size', '128'));
 const gen = new Generator(Number(arg('seed', '0')));

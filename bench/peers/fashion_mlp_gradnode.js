@@ -16,11 +16,7 @@ const { loadFashionMnist, MinibatchLoader } = require('../../dist/data');
 const { createMlp } = require('../../dist/experiments/fashion-mlp/model');
 
 const args = process.argv.slice(2);
-/** @param {string} name @param {string} fallback */
-const arg = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : fallback;
-};
+const arg = require('../lib/args').argReader(args);
 const be = backend(arg('backend', 'cpu'));
 const impl = /** @type {'manual' | 'nn'} */ (arg('impl', 'manual'));
 const epochs = Number(arg('epochs', '3'));

@@ -14,11 +14,7 @@ const { ManualMlp } = require('../../dist/experiments/mlp/manual');
 const { initMlp } = require('../../dist/experiments/mlp/weights');
 
 const args = process.argv.slice(2);
-/** @param {string} name @param {string} fallback */
-const arg = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : fallback;
-};
+const arg = require('../lib/args').argReader(args);
 const be = backend(arg('backend', 'cpu'));
 const epochs = Number(arg('epochs', '3'));
 const n = Number(arg('train-size', '60000'));
