@@ -22,7 +22,8 @@
         "native/cpu/optim.cc",
         "native/cpu/pooling.cc",
         "native/cpu/reduce.cc",
-        "native/cpu/softmax_xent.cc"
+        "native/cpu/softmax_xent.cc",
+        "native/cpu/svm.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

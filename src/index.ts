@@ -20,5 +20,6 @@ export * as optim from './optim';
 export * as data from './data';
 export * as io from './io';
 export * as linalg from './linalg';
+export * as ml from './ml';
 export * as report from './report';
 export * as cuda from './cuda';

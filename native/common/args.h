@@ -276,6 +276,22 @@ class Args {
     return view;
   }
 
+  /** A Float64Array whatever this call's dtype (solver outputs kept in double). */
+  ArrayView<double> float64s(size_t i, const char* name) const {
+    ArrayView<double> view;
+    napi_value v = info_[i];
+    napi_typedarray_type type;
+    void* data = nullptr;
+    size_t length = 0;
+    if (!typedArrayInfo(v, &type, &data, &length) || type != napi_float64_array) {
+      throw typeError(std::string(name) + " must be a Float64Array, got " + describe(v));
+    }
+    view.data = static_cast<double*>(data);
+    view.length = static_cast<int64_t>(length);
+    view.present = true;
+    return view;
+  }
+
   /**
    * Throws a RangeError unless the array (when present) has at least `needed`
    * elements: "<name> has L elements, needs N (m=3, k=5, lda=5[, note])".

@@ -36,6 +36,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   registerEntryPoint<Svd>(env, exports, "svd");
   registerEntryPoint<Solve>(env, exports, "solve");
   registerEntryPoint<Lstsq>(env, exports, "lstsq");
+  registerEntryPoint<SvcSolve>(env, exports, "svcSolve");
   registerEntryPoint<Info>(env, exports, "info");
   return exports;
 }

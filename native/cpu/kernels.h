@@ -36,6 +36,7 @@ Napi::Value SymEig(const Napi::CallbackInfo& info);                 // linalg.cc
 Napi::Value Svd(const Napi::CallbackInfo& info);
 Napi::Value Solve(const Napi::CallbackInfo& info);
 Napi::Value Lstsq(const Napi::CallbackInfo& info);
+Napi::Value SvcSolve(const Napi::CallbackInfo& info);               // svm.cc
 Napi::Value Info(const Napi::CallbackInfo& info);                   // info.cc
 
 }  // namespace gradnode::cpu

@@ -329,4 +329,42 @@ export interface Backend {
    * modified; non-finite a or b throws a RangeError naming the entry.
    */
   lstsq(m: number, n: number, nrhs: number, a: Storage, b: Storage, x: Storage, s?: Storage | null): number;
+
+  // ---- kernel machines ----------------------------------------------------
+  /**
+   * The binary C-SVC problems of a one-vs-one fit, each solved by SMO as
+   * libsvm 3.x solves it (second-order working sets, shrinking, float kernel
+   * rows; see native/cpu/svm.cc). x: n×d, its rows grouped by class
+   * (classCounts[c] rows for class c, in class order, k >= 2 classes). Pair
+   * p = (i, j), i < j in lexicographic order, separates class i (+1) from
+   * class j (−1): the signed coefficients y·α of its ci + cj rows (class i's
+   * first) go to alpha from the sum of the earlier pairs' sizes ((k − 1)·n in
+   * all), its ρ (decision = Σ coef·K − ρ) to rho[p], its iteration count to
+   * iterations[p]. Non-finite x throws a RangeError naming the entry. Returns
+   * how many pairs stopped at params.maxIter.
+   */
+  svcSolve(n: number, d: number, x: Storage, classCounts: Int32Array, params: SvcSolveParams,
+           alpha: Float64Array, rho: Float64Array, iterations: Int32Array): number;
+}
+
+/** The kernels of svcSolve, in the addon's index order. */
+export const SVC_KERNELS = ['linear', 'poly', 'rbf', 'sigmoid'] as const;
+export type SvcKernel = (typeof SVC_KERNELS)[number];
+
+/** The problem parameters of svcSolve (libsvm's names in brackets). */
+export interface SvcSolveParams {
+  /** K(a, b): a·b, (γ a·b + coef0)^degree, exp(−γ‖a − b‖²) or tanh(γ a·b + coef0). */
+  kernel: SvcKernel;
+  degree: number;
+  gamma: number;
+  coef0: number;
+  /** The box bound (C), > 0. */
+  C: number;
+  /** Stopping tolerance on the maximal violation (eps), > 0. */
+  tol: number;
+  shrinking: boolean;
+  /** Kernel cache per binary problem, MB (cache_size): the whole Q is built up front when it fits. */
+  cacheMB: number;
+  /** Iteration limit per binary problem; 0 for none. */
+  maxIter: number;
 }

@@ -8,7 +8,7 @@ import { SingularMatrixError } from '../errors';
 import { loadAddon } from './addon';
 import type { Backend, Storage } from './backend';
 import { hostMemory } from './host';
-import { activationIndex, nativeKernels, staleEnums, type KernelAddon } from './native_kernels';
+import { activationIndex, nativeKernels, staleEnums, svcKernelIndex, type KernelAddon } from './native_kernels';
 
 /** What the addon reports about itself (for `doctor`). */
 export interface CpuAddonInfo {
@@ -58,6 +58,9 @@ export interface CpuAddon extends KernelAddon {
                      x: Storage, dPooled: Storage, pooled: Storage, argmax: Int32Array, weight: Storage,
                      dX: Storage | null, dWeight: Storage | null, dBias: Storage | null): void;
   adamStep(step: number, lr: number, beta1: number, beta2: number, eps: number, p: Storage, g: Storage, m: Storage, v: Storage): void;
+  svcSolve(n: number, d: number, x: Storage, classCounts: Int32Array, kernel: number, degree: number, gamma: number,
+           coef0: number, C: number, tol: number, shrinking: boolean, cacheMB: number, maxIter: number,
+           alpha: Float64Array, rho: Float64Array, iterations: Int32Array): number;
   info(): CpuAddonInfo;
 }
 
@@ -76,7 +79,7 @@ export type CpuBackendLoad =
 export const CPU_ADDON_FUNCTIONS: readonly (keyof CpuAddon)[] = [
   'gemm', 'biasActivationForward', 'biasActivationBackward', 'layerNormForward', 'layerNormBackward',
   'logSoftmaxNllForward', 'logSoftmaxNllBackward', 'im2col', 'col2im', 'binary', 'unary', 'scale',
-  'axpy', 'copyStrided', 'reduce', 'argmax', 'gather', 'scatterAdd', 'symEig', 'svd', 'solve', 'lstsq', 'maxPool2d', 'conv2dForward', 'conv2dBackward', 'conv2dPoolForward', 'conv2dPoolBackward', 'adamStep', 'info',
+  'axpy', 'copyStrided', 'reduce', 'argmax', 'gather', 'scatterAdd', 'symEig', 'svd', 'solve', 'lstsq', 'maxPool2d', 'conv2dForward', 'conv2dBackward', 'conv2dPoolForward', 'conv2dPoolBackward', 'adamStep', 'svcSolve', 'info',
 ];
 
 /** Wraps the addon's functions as a Backend. */
@@ -102,6 +105,9 @@ export function createCpuBackend(addon: CpuAddon): CpuBackend {
       addon.conv2dBackward(g.batch, g.channels, g.height, g.width, g.kernelH, g.kernelW, g.strideH, g.strideW, g.padH, g.padW,
         outChannels, activationIndex(act, 'cpu', 'conv2dBackward'), x, dOut, out, weight, dX ?? null, dWeight ?? null, dBias ?? null),
     adamStep: (step, lr, beta1, beta2, eps, p, g, m, v) => addon.adamStep(step, lr, beta1, beta2, eps, p, g, m, v),
+    svcSolve: (n, d, x, classCounts, q, alpha, rho, iterations) =>
+      addon.svcSolve(n, d, x, classCounts, svcKernelIndex(q.kernel), q.degree, q.gamma, q.coef0, q.C, q.tol, q.shrinking,
+        q.cacheMB, q.maxIter, alpha, rho, iterations),
     conv2dPoolForward: (g, outChannels, act, p, x, weight, bias, pooled, argmax) =>
       addon.conv2dPoolForward(g.batch, g.channels, g.height, g.width, g.kernelH, g.kernelW, g.strideH, g.strideW, g.padH, g.padW,
         outChannels, activationIndex(act, 'cpu', 'conv2dPoolForward'), p.kernelH, p.kernelW, p.strideH, p.strideW,

@@ -5,7 +5,7 @@
  * and toHost (`toArray`, `toTypedArray`, `item`, `.to('cpu')`).
  *
  * The kernels are the shared native wrapping (native_kernels.ts) over the
- * addon. symEig, svd, solve, lstsq and maxPool2d have no CUDA kernels: they download their
+ * addon. symEig, svd, solve, lstsq, maxPool2d and svcSolve have no CUDA kernels: they download their
  * inputs, run LAPACK or the cpu kernel (or the ts reference) on the host and upload the
  * results (an explicit, documented round trip). conv2dForward / conv2dBackward are composed
  * on the device from the addon's im2col, gemm and col2im (conv_composed.ts), adamStep from its
@@ -20,7 +20,7 @@ import { nativeKernels, staleEnums, type KernelAddon } from './native_kernels';
 import { tsBackend } from './ts';
 
 /** The kernels the cuda backend runs on the host. */
-export type HostLinalg = Pick<Backend, 'symEig' | 'svd' | 'solve' | 'lstsq' | 'maxPool2d'>;
+export type HostLinalg = Pick<Backend, 'symEig' | 'svd' | 'solve' | 'lstsq' | 'maxPool2d' | 'svcSolve'>;
 
 /** What the backend needs of the addon (the mock of the tests provides exactly this). */
 export type CudaKernelAddon = KernelAddon & CudaMemoryAddon;
@@ -84,6 +84,11 @@ export function createCudaBackend(addon: CudaKernelAddon, hostLinalg: HostLinalg
     solve: (n, nrhs, a, b, x) =>
       onHost([a, b], [x], ([ha, hb, hx]) => hostLinalg.solve(n, nrhs, ha, hb, hx)),
     maxPool2d: (g, x, out, argmax) => onHost([x], [out], ([hx, hout]) => hostLinalg.maxPool2d(g, hx, hout, argmax)),
+    svcSolve: (n, d, x, classCounts, params, alpha, rho, iterations) => {
+      let timedOut = 0;
+      onHost([x], [], ([hx]) => { timedOut = hostLinalg.svcSolve(n, d, hx, classCounts, params, alpha, rho, iterations); });
+      return timedOut;
+    },
     lstsq: (m, n, nrhs, a, b, x, s = null) => {
       let rank = 0;
       onHost([a, b], s ? [x, s] : [x], ([ha, hb, hx, hs]) => { rank = hostLinalg.lstsq(m, n, nrhs, ha, hb, hx, hs ?? null); });

@@ -6,9 +6,9 @@
  * the kernel, the argument and the shapes.
  */
 import {
-  ACTIVATIONS, BINARY_OPS, REDUCE_OPS, UNARY_OPS,
+  ACTIVATIONS, BINARY_OPS, REDUCE_OPS, SVC_KERNELS, UNARY_OPS,
   type Activation, type Backend, type BinaryOp, type ConvGeometry,
-  type NormActivation, type ReduceOp, type Storage, type UnaryOp,
+  type NormActivation, type ReduceOp, type Storage, type SvcKernel, type UnaryOp,
 } from './backend';
 
 type Nullable<T> = T | null | undefined;
@@ -76,6 +76,7 @@ const NORM_ACTIVATION_INDEX = indexTable<NormActivation>(['identity', 'relu']);
 const BINARY_INDEX = indexTable(BINARY_OPS);
 const UNARY_INDEX = indexTable(UNARY_OPS);
 const REDUCE_INDEX = indexTable(REDUCE_OPS);
+const SVC_KERNEL_INDEX = indexTable(SVC_KERNELS);
 
 function lookup<K extends string>(table: Readonly<Record<K, number>>, name: K, what: string, backend: string, kernel: string): number {
   const index = table[name];
@@ -90,8 +91,13 @@ export function activationIndex(act: Activation, backendName: string, kernel: st
   return lookup(ACTIVATION_INDEX, act, 'activation', backendName, kernel);
 }
 
+/** The SVC_KERNELS index of a kernel name (cpu.svcSolve). */
+export function svcKernelIndex(kernel: SvcKernel): number {
+  return lookup(SVC_KERNEL_INDEX, kernel, 'kernel', 'cpu', 'svcSolve');
+}
+
 /** The addon's kernels as Backend methods (memory, the linear algebra, max pooling, the fused convolution and adamStep are each backend's own). */
-export type NativeKernels = Omit<Backend, 'name' | 'memory' | 'alloc' | 'fromHost' | 'toHost' | 'view' | 'copy' | 'copy2d' | 'fill' | 'cast' | 'symEig' | 'svd' | 'solve' | 'lstsq' | 'maxPool2d' | 'conv2dForward' | 'conv2dBackward' | 'conv2dPoolForward' | 'conv2dPoolBackward' | 'adamStep'>;
+export type NativeKernels = Omit<Backend, 'name' | 'memory' | 'alloc' | 'fromHost' | 'toHost' | 'view' | 'copy' | 'copy2d' | 'fill' | 'cast' | 'symEig' | 'svd' | 'solve' | 'lstsq' | 'maxPool2d' | 'conv2dForward' | 'conv2dBackward' | 'conv2dPoolForward' | 'conv2dPoolBackward' | 'adamStep' | 'svcSolve'>;
 
 export function nativeKernels(addon: KernelAddon, backendName: string): NativeKernels {
   return {

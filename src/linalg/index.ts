@@ -44,6 +44,21 @@ function rightHandSide(fn: string, A: Tensor, B: Tensor, rows: number): { nrhs: 
   return B.ndim === 1 ? { nrhs: 1, vector: true } : { nrhs: B.shape[1], vector: false };
 }
 
+/**
+ * Finite inputs whose answer overflows (entries near the dtype's limit) would
+ * come back as NaN or ±Infinity: a RangeError instead, naming the function.
+ */
+function requireFiniteResult(fn: string, ...results: Tensor[]): void {
+  for (const r of results) {
+    const values = r.backend.toHost(r.storage);
+    for (let i = 0; i < values.length; i++) {
+      if (!Number.isFinite(values[i])) {
+        throw new RangeError(`linalg.${fn}: the result overflows ${r.dtype} (an entry is ${values[i]}); scale the input down first`);
+      }
+    }
+  }
+}
+
 function empty(like: Tensor, shape: number[]): Tensor {
   const be = like.backend;
   return new Tensor(be.alloc(like.dtype, shape.reduce((p, d) => p * d, 1)), shape, be);
@@ -62,6 +77,7 @@ export function solve(A: Tensor, B: Tensor): Tensor {
   const { nrhs } = rightHandSide('solve', A, B, n);
   const x = empty(A, [...B.shape]);
   A.backend.solve(n, nrhs, A.storage, B.storage, x.storage);
+  requireFiniteResult('solve', x);
   return x;
 }
 
@@ -97,6 +113,7 @@ export function lstsq(A: Tensor, B: Tensor): LstsqResult {
     const b2 = vector ? B.reshape(m, 1) : B;
     residuals = noGrad(() => b2.sub(A.matmul(x2)).square().sum(0));
   }
+  requireFiniteResult('lstsq', solution, singularValues, residuals);
   return { solution, residuals, rank, singularValues };
 }
 
@@ -111,6 +128,7 @@ export function eigh(A: Tensor): { values: Tensor; vectors: Tensor } {
   const values = empty(A, [n]);
   const vectors = empty(A, [n, n]);
   A.backend.symEig(n, A.storage, values.storage, vectors.storage);
+  requireFiniteResult('eigh', values, vectors);
   return { values, vectors };
 }
 
@@ -125,5 +143,6 @@ export function svd(A: Tensor): { u: Tensor; s: Tensor; vt: Tensor } {
   const s = empty(A, [k]);
   const vt = empty(A, [k, n]);
   A.backend.svd(m, n, A.storage, u.storage, s.storage, vt.storage);
+  requireFiniteResult('svd', u, s, vt);
   return { u, s, vt };
 }

@@ -48,6 +48,7 @@ type Kind =
   | { k: 'enum'; count: number }
   | { k: 'float'; need: number; nullable?: boolean; exact?: boolean; sole?: boolean; lengthFree?: boolean }
   | { k: 'int32'; need: number; nullable?: boolean; labelsC?: number }
+  | { k: 'float64'; need: number }
   | { k: 'shape'; dims: number[] }
   | { k: 'strides'; shape: number[] };
 
@@ -154,6 +155,13 @@ function corruptionsFor(kind: Kind, value: unknown, dtype: 'f32' | 'f64', rng: R
       }
       return list;
     }
+    case 'float64':
+      return [
+        { what: 'Float32Array', value: new Float32Array(kind.need), expect: T },
+        { what: 'Int32Array', value: new Int32Array(kind.need), expect: T },
+        { what: 'null', value: null, expect: T },
+        { what: 'one element short', value: new Float64Array(Math.max(0, kind.need - 1)), expect: R },
+      ];
     case 'shape': {
       const dims = kind.dims;
       const list: Corruption[] = [
@@ -339,6 +347,26 @@ const makers: Record<Exclude<keyof CpuAddon, 'info'>, Maker> = {
         { what: 'beta1 = 1', expect: R, args: [1, 0.1, 1, 0.999, 1e-8, makeFloat(dt, n, rng), makeFloat(dt, n, rng), makeFloat(dt, n, rng), makeFloat(dt, n, rng)] },
         { what: 'beta2 = NaN', expect: R, args: [1, 0.1, 0.9, NaN, 1e-8, makeFloat(dt, n, rng), makeFloat(dt, n, rng), makeFloat(dt, n, rng), makeFloat(dt, n, rng)] },
         { what: 'm overlaps v', expect: R, args: [1, 0.1, 0.9, 0.999, 1e-8, makeFloat(dt, n, rng), makeFloat(dt, n, rng), shared.subarray(0, n), shared.subarray(n - 1, 2 * n - 1)] },
+      ],
+    };
+  },
+  svcSolve(rng, dt) {
+    const k = rng.int(2, 3), d = rng.int(1, 4);
+    const counts = Int32Array.from({ length: k }, () => rng.int(1, 4));
+    const n = counts.reduce((a, b) => a + b, 0), pairs = (k * (k - 1)) / 2;
+    const call = (x: Float, kernel: number, C: number) => [n, d, x, Int32Array.from(counts), kernel, 3, 0.5, 0.1, C, 1e-3, true, 1, 0,
+      new Float64Array((k - 1) * n), new Float64Array(pairs), new Int32Array(pairs)];
+    const nan = makeFloat(dt, n * d, rng);
+    nan[rng.int(0, n * d - 1)] = NaN;
+    return {
+      name: 'svcSolve', args: call(makeFloat(dt, n * d, rng), rng.int(0, 3), 1),
+      kinds: [size(), size(), float(n * d, { sole: true }), { k: 'int32', need: k }, { k: 'enum', count: 4 }, size(false),
+        { k: 'number' }, { k: 'number' }, { k: 'eps' }, { k: 'eps' }, { k: 'bool' }, { k: 'eps' }, size(false),
+        { k: 'float64', need: (k - 1) * n }, { k: 'float64', need: pairs }, { k: 'int32', need: pairs }],
+      specials: [
+        { what: 'NaN in x', expect: R, args: call(nan, 2, 1) },
+        { what: 'C = 0', expect: R, args: call(makeFloat(dt, n * d, rng), 2, 0) },
+        { what: 'a class with no samples', expect: R, args: call(makeFloat(dt, n * d, rng), 2, 1).map((a, i) => (i === 3 ? Int32Array.from([...counts, 0]) : a)) },
       ],
     };
   },

@@ -162,3 +162,165 @@ test('linalg: operands on different backends are refused', (t) => {
   const b = Tensor.from([1, 2], { dtype: 'float64', backend: other });
   t.throws(() => linalg.solve(A, b), { instanceOf: RangeError, message: /different backends \(ts and cuda\)/ });
 });
+
+// ---- audit: non-finite input on every function, dtype and backend; cpu against the ts reference ----
+
+for (const [label, be] of contenders) {
+  for (const dtype of ['float32', 'float64'] as const) {
+    test(`[${label}] ${dtype}: NaN and ±Infinity in any operand of solve, lstsq, eigh, svd throw a RangeError naming the entry`, (t) => {
+      const base = [4, 1, 0.5, 1, 3, 0.2, 0.5, 0.2, 2]; // symmetric positive definite
+      for (const bad of [NaN, Infinity, -Infinity]) {
+        const A = (at = -1) => Tensor.from(base.map((v, i) => (i === at ? bad : v)), { dtype, backend: be, shape: [3, 3] });
+        const b = (at = -1) => Tensor.from([1, 2, 3].map((v, i) => (i === at ? bad : v)), { dtype, backend: be });
+        const B2 = (at = -1) => Tensor.from([1, 2, 3, 4, 5, 6].map((v, i) => (i === at ? bad : v)), { dtype, backend: be, shape: [3, 2] });
+        const matrix = (fn: string, i: number, j: number) => ({ instanceOf: RangeError, message: `${fn}: a[${i}, ${j}] is ${bad}; the matrix must be finite` });
+        const rhs = (fn: string, i: number, j: number) => ({ instanceOf: RangeError, message: `${fn}: b[${i}, ${j}] is ${bad}; the right-hand side must be finite` });
+        t.throws(() => linalg.solve(A(7), b()), matrix('solve', 2, 1));
+        t.throws(() => linalg.solve(A(), b(2)), rhs('solve', 2, 0));
+        t.throws(() => linalg.solve(A(), B2(3)), rhs('solve', 1, 1));
+        t.throws(() => linalg.lstsq(A(5), b()), matrix('lstsq', 1, 2));
+        t.throws(() => linalg.lstsq(A(), b(1)), rhs('lstsq', 1, 0));
+        t.throws(() => linalg.lstsq(A().slice(1, 0, 2), B2(4)), rhs('lstsq', 2, 0)); // a tall 3×2 A
+        t.throws(() => linalg.eigh(A(7)), matrix('symEig', 2, 1));
+        t.throws(() => linalg.eigh(A(0)), matrix('symEig', 0, 0));
+        t.throws(() => linalg.svd(A(2)), matrix('svd', 0, 2));
+        t.throws(() => linalg.svd(A(3).slice(1, 0, 2).T), matrix('svd', 0, 1)); // wide 2×3
+        // eigh reads only the lower triangle (numpy's UPLO='L'): a bad upper entry is never looked at.
+        const { values: ev } = linalg.eigh(A(5));
+        const ref = values(linalg.eigh(A()).values);
+        t.true(maxAbs(values(ev).map((v, i) => v - ref[i])) === 0);
+        t.true(values(ev).every(Number.isFinite));
+      }
+    });
+  }
+}
+
+/** Aligns the sign of column j of b (rows×cols, row-major) with column j of a; returns the signs. */
+function columnSigns(a: ArrayLike<number>, b: ArrayLike<number>, rows: number, cols: number): number[] {
+  return Array.from({ length: cols }, (_, j) => {
+    let dot = 0;
+    for (let i = 0; i < rows; i++) dot += a[i * cols + j] * b[i * cols + j];
+    return dot < 0 ? -1 : 1;
+  });
+}
+
+/** max |a − sign_j·b| over the columns (colSigns) or rows (rowSigns) of row-major matrices, relative to max(1, |a|). */
+function alignedDiff(a: ArrayLike<number>, b: ArrayLike<number>, cols: number, signs: number[], byRow = false): number {
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    const sign = byRow ? signs[Math.floor(i / cols)] : signs[i % cols];
+    worst = Math.max(worst, Math.abs(a[i] - sign * b[i]) / Math.max(1, Math.abs(a[i])));
+  }
+  return worst;
+}
+
+function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(b[i])));
+  return a.length === b.length ? worst : Infinity;
+}
+
+if (backendsUnderTest().includes('cpu')) {
+  for (const dtype of ['float32', 'float64'] as const) {
+    // cpu runs LAPACK (in float32 for float32 eigh and svd), ts its Jacobi / elimination in doubles: they agree to the dtype's accuracy.
+    const tol = dtype === 'float64' ? 1e-10 : 2e-4;
+    const pair = (shape: number[], g: Generator): [Tensor, Tensor] => {
+      const ts = Tensor.randn(shape, { dtype, backend: 'ts', generator: g });
+      return [ts, ts.to('cpu')];
+    };
+
+    test(`cpu and ts agree (${dtype}): solve`, (t) => {
+      const g = new Generator(11);
+      for (const [n, k] of [[1, 1], [5, 1], [12, 3], [40, 2]]) {
+        const [A, Ac] = pair([n, n], g), [B, Bc] = pair([n, k], g);
+        const x = linalg.solve(A, B), xc = linalg.solve(Ac, Bc);
+        t.is(xc.dtype, dtype);
+        t.is(xc.backend.name, 'cpu');
+        const d = relDiff(values(xc), values(x)) / Math.max(1, maxAbs(values(x)));
+        t.true(d < (dtype === 'float64' ? 1e-11 : 1e-4), `n=${n}: ${d}`);
+        const bv = B.reshape(n * k).slice(0, 0, n);
+        t.true(relDiff(values(linalg.solve(Ac, bv.to('cpu'))), values(linalg.solve(A, bv))) / Math.max(1, maxAbs(values(x))) < tol);
+      }
+      // The same singular matrices on both.
+      for (const be of ['ts', 'cpu'] as const) {
+        t.throws(() => linalg.solve(Tensor.from([[1, 2], [2, 4]], { dtype, backend: be }), Tensor.from([1, 1], { dtype, backend: be })),
+          { instanceOf: SingularMatrixError, message: /^solve: the 2×2 matrix is singular: pivot 2 / });
+        t.throws(() => linalg.solve(Tensor.zeros([3, 3], { dtype, backend: be }), Tensor.ones([3], { dtype, backend: be })),
+          { instanceOf: SingularMatrixError, message: /pivot 1 / });
+      }
+    });
+
+    test(`cpu and ts agree (${dtype}): lstsq on tall, wide, square and rank-deficient A`, (t) => {
+      const g = new Generator(12);
+      for (const [m, n, k] of [[20, 4, 1], [9, 9, 2], [3, 7, 1], [15, 6, 3]]) {
+        const [A, Ac] = pair([m, n], g), [B, Bc] = pair([m, k], g);
+        const r = linalg.lstsq(A, B), rc = linalg.lstsq(Ac, Bc);
+        const what = `${m}×${n}, ${k} rhs`;
+        t.is(rc.rank, r.rank, what);
+        t.true(relDiff(values(rc.solution), values(r.solution)) < tol, `${what}: solution`);
+        t.true(relDiff(values(rc.singularValues), values(r.singularValues)) < tol, `${what}: singular values`);
+        t.deepEqual(rc.residuals.shape, r.residuals.shape);
+        t.true(relDiff(values(rc.residuals), values(r.residuals)) < tol, `${what}: residuals`);
+      }
+      // Rank-deficient: a repeated column; both give rank 2 and the same minimum-norm solution.
+      const base = Tensor.randn([8, 2], { dtype, backend: 'ts', generator: g });
+      const D = Tensor.concat([base, base.slice(1, 0, 1)], 1);
+      const y = Tensor.randn([8], { dtype, backend: 'ts', generator: g });
+      const r = linalg.lstsq(D, y), rc = linalg.lstsq(D.to('cpu'), y.to('cpu'));
+      t.is(r.rank, 2);
+      t.is(rc.rank, 2);
+      t.true(relDiff(values(rc.solution), values(r.solution)) < tol);
+      t.deepEqual(rc.residuals.shape, [0]);
+    });
+
+    test(`cpu and ts agree (${dtype}): eigh values, and vectors up to sign`, (t) => {
+      const g = new Generator(13);
+      for (const n of [1, 2, 6, 30]) {
+        const [M, Mc] = pair([n, n], g);
+        const S = M.add(M.T), Sc = Mc.add(Mc.T);
+        const e = linalg.eigh(S), ec = linalg.eigh(Sc);
+        t.is(ec.values.dtype, dtype);
+        const scale = Math.max(1, maxAbs(values(e.values)));
+        t.true(relDiff(values(ec.values), values(e.values)) / scale < tol, `n=${n}: values`);
+        const v = values(e.vectors), vc = values(ec.vectors);
+        t.true(alignedDiff(vc, v, n, columnSigns(vc, v, n, n)) < tol, `n=${n}: vectors ${alignedDiff(vc, v, n, columnSigns(vc, v, n, n))}`);
+        // Each backend's own answer: S V = V diag(values).
+        for (const r of [e, ec]) {
+          const sv = values(r.vectors.mul(r.values)); // column j times values[j]
+          const av = values((r === e ? S : Sc).matmul(r.vectors));
+          t.true(maxAbs(av.map((x, i) => x - sv[i])) / scale < tol);
+        }
+      }
+    });
+
+    test(`cpu and ts agree (${dtype}): svd singular values, and u / vt up to a shared sign`, (t) => {
+      const g = new Generator(14);
+      for (const [m, n] of [[1, 1], [8, 3], [3, 8], [12, 12], [40, 7]]) {
+        const [A, Ac] = pair([m, n], g);
+        const r = linalg.svd(A), rc = linalg.svd(Ac);
+        const k = Math.min(m, n);
+        const what = `${m}×${n}`;
+        t.is(rc.s.dtype, dtype);
+        t.true(relDiff(values(rc.s), values(r.s)) < tol, `${what}: s`);
+        const u = values(r.u), uc = values(rc.u);
+        const signs = columnSigns(uc, u, m, k);
+        t.true(alignedDiff(uc, u, k, signs) < tol, `${what}: u`);
+        t.true(alignedDiff(values(rc.vt), values(r.vt), n, signs, true) < tol, `${what}: vt`);
+        // Each backend reconstructs A.
+        for (const [x, orig] of [[r, A], [rc, Ac]] as const) {
+          t.true(maxAbs(values(x.u.mul(x.s).matmul(x.vt).sub(orig))) < tol * Math.max(1, values(r.s)[0]), `${what}: A = U S Vt`);
+        }
+      }
+    });
+  }
+}
+
+for (const [label, be] of contenders) {
+  test(`[${label}] finite input whose result overflows is a RangeError, not NaN`, (t) => {
+    const A = Tensor.from([[1e308, 1e308], [-1e308, 1e308]], { dtype: 'float64', backend: be });
+    const b = Tensor.from([1e308, 1e308], { dtype: 'float64', backend: be });
+    t.throws(() => linalg.solve(A, b), { instanceOf: RangeError, message: /linalg\.solve: the result overflows float64/ });
+    const big = Tensor.full([2, 2], 1e308, { dtype: 'float64', backend: be });
+    t.throws(() => linalg.svd(big), { instanceOf: RangeError, message: /linalg\.svd: the result overflows/ });
+  });
+}

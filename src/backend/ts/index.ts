@@ -28,6 +28,7 @@ import { layerNormBackward, layerNormForward } from './layernorm';
 import { lstsq, solve, svd, symEig } from './linalg';
 import { argmax, reduce } from './reduce';
 import { logSoftmaxNllBackward, logSoftmaxNllForward } from './softmax_xent';
+import { svcSolve } from './svm';
 
 const kernels: Omit<Backend, FusedConv | 'adamStep'> = {
   name: 'ts',
@@ -55,6 +56,7 @@ const kernels: Omit<Backend, FusedConv | 'adamStep'> = {
   svd,
   solve,
   lstsq,
+  svcSolve,
 };
 
 const withAdam = { ...kernels, adamStep: composedAdamStep(kernels) };
